@@ -1,0 +1,127 @@
+import subprocess
+import sys
+
+import pytest
+from django.test import RequestFactory
+from django.views.defaults import server_error
+
+from tests.site.test_configuration import ROOT
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_home_page_speaks_french_by_default(client):
+    response = client.get("/")
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert '<html lang="fr">' in html
+    assert "Passer au contenu" in html
+    assert "Fabriqué en France" in html
+
+
+def test_the_english_home_page_lives_under_en(client):
+    response = client.get("/en/")
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert '<html lang="en">' in html
+    assert "Skip to content" in html
+
+
+def test_every_page_has_a_title_description_and_canonical_link(client):
+    html = client.get("/", headers={"host": "127.0.0.1"}).content.decode()
+
+    assert "<title>" in html
+    assert '<meta name="description" content="' in html
+    assert '<link rel="canonical" href="http://127.0.0.1/">' in html
+
+
+def test_pages_send_a_strict_content_security_policy(client):
+    response = client.get("/")
+
+    directives = dict(
+        directive.strip().split(" ", 1)
+        for directive in response.headers["Content-Security-Policy"].split(";")
+    )
+    assert directives["default-src"] == "'self'"
+    for name in ("script-src", "style-src"):
+        # 'self' and, when a page uses one, the request's nonce: nothing else.
+        sources = directives[name].split()
+        assert sources[0] == "'self'"
+        assert all(source.startswith("'nonce-") for source in sources[1:]), sources
+    assert directives["frame-ancestors"] == "'none'"
+    assert directives["object-src"] == "'none'"
+
+
+def test_the_language_switcher_moves_to_the_english_page(client):
+    response = client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/en/"
+
+
+def test_an_unknown_page_gets_a_404_in_the_site_look(client):
+    response = client.get("/nulle-part/")
+
+    assert response.status_code == 404
+    html = response.content.decode()
+    assert "Ce chemin ne mène nulle part" in html
+    assert 'class="site-header"' in html
+
+
+def test_the_500_page_wears_the_site_look_without_a_request_context():
+    response = server_error(RequestFactory().get("/"))
+
+    assert response.status_code == 500
+    html = response.content.decode()
+    assert 'class="site-header"' in html
+    assert "500" in html
+
+
+def test_the_health_check_answers_when_the_database_does(client):
+    response = client.get("/healthz")
+
+    assert response.status_code == 200
+    assert response.content == b"ok\n"
+
+
+def test_the_health_check_reports_503_when_the_database_is_unreachable():
+    # A real unreachable server: nothing listens on port 9.
+    script = (
+        "import django; django.setup();"
+        "from django.test import Client;"
+        "print(Client().get('/healthz').status_code)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=ROOT,
+        env={
+            "PATH": "/usr/bin:/bin",
+            "DJANGO_SETTINGS_MODULE": "millet_site.settings",
+            "DATABASE_URL": "postgres://postgres@127.0.0.1:9/postgres",
+            "DATABASE_POOL_MIN": "0",
+            "DATABASE_POOL_TIMEOUT": "1",
+            "DJANGO_ALLOWED_HOSTS": "testserver",
+        },
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+    assert result.stdout.strip() == "503", result.stderr
+
+
+def test_robots_txt_keeps_crawlers_out_of_private_pages(client):
+    response = client.get("/robots.txt")
+
+    assert response.status_code == 200
+    assert "Disallow: /admin/" in response.content.decode()
+    assert "Sitemap: http://testserver/sitemap.xml" in response.content.decode()
+
+
+def test_the_admin_is_closed_to_anonymous_visitors(client):
+    response = client.get("/admin/")
+
+    assert response.status_code == 302
+    assert "/admin/login/" in response.headers["Location"]
