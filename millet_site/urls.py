@@ -14,6 +14,7 @@ urlpatterns = [
 
 urlpatterns += i18n_patterns(
     path("", views.home, name="home"),
+    path("", include("catalog.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=False,
 )

@@ -1,0 +1,125 @@
+"""Checking uploaded images and making their renditions, with Pillow.
+
+An upload is opened by Pillow before anything is stored: its real format must
+be JPEG, PNG or WebP and match its extension, its size and pixel count are
+bounded (decompression bombs), and it must decode to the end (truncated
+files). Renditions are WebP plus the original's format at a few widths, made
+once when the image is saved, never on a request.
+"""
+
+from io import BytesIO
+from pathlib import PurePosixPath
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.utils.translation import gettext_lazy as _
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+MAX_BYTES = 10 * 1024 * 1024
+MAX_PIXELS = 30_000_000
+RENDITION_WIDTHS = (320, 640, 1024)
+
+# Pillow format name -> extensions it may carry.
+FORMATS = {
+    "JPEG": {".jpg", ".jpeg"},
+    "PNG": {".png"},
+    "WEBP": {".webp"},
+}
+
+
+def validate_image(upload):
+    """Raise ValidationError naming the problem unless `upload` is a sound image.
+
+    A file already in storage was checked when it arrived: only new uploads
+    are opened again.
+    """
+    if getattr(upload, "_committed", False):
+        return
+    size = getattr(upload, "size", None)
+    if size is not None and size > MAX_BYTES:
+        raise ValidationError(
+            _("The file is too large (%(size)s MB); the limit is %(limit)s MB."),
+            code="too_large",
+            params={"size": round(size / 1024 / 1024, 1), "limit": MAX_BYTES // 1024 // 1024},
+        )
+    upload.seek(0)
+    try:
+        with Image.open(upload) as picture:
+            image_format = picture.format
+            width, height = picture.size
+            if image_format not in FORMATS:
+                raise ValidationError(
+                    _("Only JPEG, PNG and WebP images are accepted, not %(format)s."),
+                    code="bad_format",
+                    params={"format": image_format},
+                )
+            extension = PurePosixPath(upload.name or "").suffix.lower()
+            if extension not in FORMATS[image_format]:
+                raise ValidationError(
+                    _("The file is named %(extension)s but is really a %(format)s image."),
+                    code="bad_extension",
+                    params={"extension": extension or "?", "format": image_format},
+                )
+            if width * height > MAX_PIXELS:
+                raise ValidationError(
+                    _("The image is %(width)s × %(height)s pixels; the limit is %(limit)s MP."),
+                    code="too_many_pixels",
+                    params={"width": width, "height": height, "limit": MAX_PIXELS // 1_000_000},
+                )
+            # Decoding the whole image catches truncated or corrupt data.
+            picture.load()
+    except ValidationError:
+        raise
+    except UnidentifiedImageError:
+        raise ValidationError(
+            _("This file is not an image that can be read."), code="not_an_image"
+        ) from None
+    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+        raise ValidationError(
+            _("The image is damaged or incomplete; please export it again."), code="damaged"
+        ) from None
+    finally:
+        upload.seek(0)
+
+
+def make_renditions(product_image, storage=default_storage):
+    """Write resized copies of `product_image.image` and record them in `renditions`.
+
+    Each width narrower than the original gets a WebP file and a file in the
+    original's format; the original's own width is always included. Files
+    have fixed names, so running this again replaces them instead of piling
+    up copies. Returns the list stored on the instance (not saved).
+    """
+    source = product_image.image
+    source.open("rb")
+    try:
+        with Image.open(source) as original:
+            original = ImageOps.exif_transpose(original)
+            fallback_format = "PNG" if original.format == "PNG" else "JPEG"
+            if fallback_format == "JPEG" and original.mode not in ("RGB", "L"):
+                original = original.convert("RGB")
+            widths = sorted({w for w in RENDITION_WIDTHS if w < original.width} | {original.width})
+            stem = PurePosixPath(source.name).stem
+            folder = f"renditions/{stem}"
+            renditions = []
+            for width in widths:
+                height = round(original.height * width / original.width)
+                resized = original.resize((width, height), Image.Resampling.LANCZOS)
+                entry = {"width": width, "height": height}
+                for key, fmt, ext in (
+                    ("webp", "WEBP", "webp"),
+                    ("fallback", fallback_format, "png" if fallback_format == "PNG" else "jpg"),
+                ):
+                    name = f"{folder}/{width}.{ext}"
+                    buffer = BytesIO()
+                    options = {"quality": 80} if fmt in ("WEBP", "JPEG") else {"optimize": True}
+                    resized.save(buffer, fmt, **options)
+                    if storage.exists(name):
+                        storage.delete(name)
+                    entry[key] = storage.save(name, ContentFile(buffer.getvalue()))
+                renditions.append(entry)
+    finally:
+        source.close()
+    product_image.renditions = renditions
+    return renditions

@@ -1,0 +1,371 @@
+"""The catalogue: categories, activities, products, their variants and images."""
+
+from decimal import Decimal
+
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Exists, OuterRef, Prefetch, Q, Sum
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from catalog.images import validate_image
+
+
+class SlugManager(models.Manager):
+    """Rows are known by their slug in fixtures (natural keys)."""
+
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
+class Category(models.Model):
+    name = models.CharField(_("name"), max_length=80)
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent category"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        help_text=_("Leave empty for a top-level category."),
+    )
+    description = models.TextField(_("description"), blank=True)
+    position = models.PositiveSmallIntegerField(
+        _("position"), default=0, help_text=_("Smaller numbers come first in menus.")
+    )
+
+    objects = SlugManager()
+
+    class Meta:
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+        ordering = ["position", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(parent=models.F("pk")), name="category_not_its_own_parent"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("catalog:category", kwargs={"category": self.slug})
+
+    def natural_key(self):
+        return (self.slug,)
+
+
+class Activity(models.Model):
+    name = models.CharField(_("name"), max_length=80)
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    objects = SlugManager()
+
+    class Meta:
+        verbose_name = _("activity")
+        verbose_name_plural = _("activities")
+        ordering = ["position", "name"]
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.slug,)
+
+
+class ProductQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(is_published=True)
+
+    def in_stock(self):
+        """Products with at least one variant in stock."""
+        return self.filter(Exists(Variant.objects.filter(product=OuterRef("pk"), stock__gt=0)))
+
+    def with_total_stock(self):
+        """Annotate `total_stock`, the units on hand over every variant."""
+        return self.annotate(total_stock=Coalesce(Sum("variants__stock"), 0))
+
+    def with_cover(self):
+        """Prefetch the first image of each product as `cover_images` (a list of 0 or 1)."""
+        first_images = ProductImage.objects.filter(
+            pk=models.Subquery(
+                ProductImage.objects.filter(product=OuterRef("product"))
+                .order_by("position", "pk")
+                .values("pk")[:1]
+            )
+        )
+        return self.prefetch_related(Prefetch("images", first_images, to_attr="cover_images"))
+
+    def for_listing(self):
+        """The catalogue listing: published products with category, cover and stock flag.
+
+        Two queries whatever the page size: the products, then their covers.
+        """
+        return (
+            self.published()
+            .select_related("category")
+            .annotate(buyable=Exists(Variant.objects.filter(product=OuterRef("pk"), stock__gt=0)))
+            .with_cover()
+        )
+
+    def for_detail(self):
+        """The product page: category, activities, variants and images, in four queries."""
+        return (
+            self.published()
+            .select_related("category", "category__parent")
+            .prefetch_related(
+                "activities",
+                Prefetch("variants", Variant.objects.order_by("position", "size", "colour")),
+                Prefetch("images", ProductImage.objects.order_by("position", "pk")),
+            )
+        )
+
+
+class Product(models.Model):
+    class Brand(models.TextChoices):
+        MILLET = "millet", "Millet"
+        LAFUMA = "lafuma", "Lafuma"
+
+    class Audience(models.TextChoices):
+        MEN = "men", _("Men")
+        WOMEN = "women", _("Women")
+        KIDS = "kids", _("Kids")
+        UNISEX = "unisex", _("Unisex")
+
+    class Tier(models.TextChoices):
+        ENTRY = "entry", _("Everyday")
+        ADVANCED = "advanced", _("Advanced")
+        EXPERT = "expert", _("Expert")
+
+    name = models.CharField(_("name"), max_length=120)
+    slug = models.SlugField(_("slug"), max_length=140, unique=True)
+    brand = models.CharField(_("brand"), max_length=20, choices=Brand, default=Brand.MILLET)
+    category = models.ForeignKey(
+        Category, verbose_name=_("category"), on_delete=models.PROTECT, related_name="products"
+    )
+    activities = models.ManyToManyField(
+        Activity,
+        verbose_name=_("activities"),
+        blank=True,
+        related_name="products",
+        help_text=_("The activities this product is designed for."),
+    )
+    audience = models.CharField(
+        _("audience"), max_length=10, choices=Audience, default=Audience.UNISEX
+    )
+    summary = models.CharField(
+        _("summary"),
+        max_length=200,
+        blank=True,
+        help_text=_("One sentence shown on product cards and in search results."),
+    )
+    description = models.TextField(_("description"), blank=True)
+    price = models.DecimalField(
+        _("price (€)"),
+        max_digits=8,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0.01"))],
+        help_text=_("Price including VAT, in euros."),
+    )
+    tier = models.CharField(
+        _("tier"),
+        max_length=10,
+        choices=Tier,
+        default=Tier.ENTRY,
+        help_text=_("Everyday for the general public, expert for high-mountain kit."),
+    )
+    made_in_france = models.BooleanField(_("made in France"), default=False)
+    workshop = models.CharField(
+        _("workshop or region"),
+        max_length=120,
+        blank=True,
+        help_text=_("Where in France it is made, e.g. “Drôme”. Required when made in France."),
+    )
+    country_of_manufacture = models.CharField(
+        _("country of manufacture"), max_length=60, help_text=_("E.g. France, Viêt Nam.")
+    )
+    weight_g = models.PositiveIntegerField(_("weight (g)"), null=True, blank=True)
+    volume_l = models.PositiveSmallIntegerField(_("volume (L)"), null=True, blank=True)
+    comfort_temp_c = models.SmallIntegerField(
+        _("comfort temperature (°C)"),
+        null=True,
+        blank=True,
+        help_text=_("Sleeping bags only."),
+    )
+    limit_temp_c = models.SmallIntegerField(
+        _("limit temperature (°C)"),
+        null=True,
+        blank=True,
+        help_text=_("Sleeping bags only; not above the comfort temperature."),
+    )
+    waterproofing_mm = models.PositiveIntegerField(
+        _("waterproofing (mm)"),
+        null=True,
+        blank=True,
+        help_text=_("Water column of the fabric, in millimetres."),
+    )
+    repairability = models.TextField(
+        _("repairability"),
+        blank=True,
+        help_text=_("What our repair workshop can mend on this product."),
+    )
+    is_published = models.BooleanField(
+        _("published"), default=False, help_text=_("Only published products appear in the shop.")
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = SlugManager.from_queryset(ProductQuerySet)()
+
+    class Meta:
+        verbose_name = _("product")
+        verbose_name_plural = _("products")
+        ordering = ["name"]
+        indexes = [
+            models.Index(fields=["is_published", "category", "price"], name="product_listing_idx"),
+            models.Index(fields=["is_published", "-created_at"], name="product_newest_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(price__gt=0), name="product_price_positive"),
+            models.CheckConstraint(
+                condition=Q(comfort_temp_c__isnull=True)
+                | Q(limit_temp_c__isnull=True)
+                | Q(comfort_temp_c__gte=models.F("limit_temp_c")),
+                name="product_comfort_not_below_limit",
+                violation_error_message=_(
+                    "The comfort temperature cannot be below the limit temperature."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(made_in_france=False)
+                | (~Q(workshop="") & Q(country_of_manufacture="France")),
+                name="product_made_in_france_has_workshop",
+                violation_error_message=_(
+                    "A product made in France needs its workshop or region, "
+                    "and France as its country of manufacture."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=~Q(country_of_manufacture=""), name="product_country_required"
+            ),
+            models.CheckConstraint(
+                condition=Q(brand__in=["millet", "lafuma"]), name="product_brand_known"
+            ),
+            models.CheckConstraint(
+                condition=Q(tier__in=["entry", "advanced", "expert"]), name="product_tier_known"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("catalog:product", kwargs={"slug": self.slug})
+
+    def natural_key(self):
+        return (self.slug,)
+
+
+class VariantManager(models.Manager):
+    def get_by_natural_key(self, sku):
+        return self.get(sku=sku)
+
+
+class Variant(models.Model):
+    product = models.ForeignKey(
+        Product, verbose_name=_("product"), on_delete=models.CASCADE, related_name="variants"
+    )
+    sku = models.CharField(
+        _("SKU"), max_length=40, unique=True, help_text=_("Stock-keeping unit, unique.")
+    )
+    size = models.CharField(
+        _("size"), max_length=20, blank=True, help_text=_("E.g. M, 42, 30 L; empty if one size.")
+    )
+    colour = models.CharField(_("colour"), max_length=40, blank=True)
+    stock = models.PositiveIntegerField(_("stock on hand"), default=0)
+    position = models.PositiveSmallIntegerField(
+        _("position"), default=0, help_text=_("Order of sizes on the product page.")
+    )
+
+    objects = VariantManager()
+
+    class Meta:
+        verbose_name = _("variant")
+        verbose_name_plural = _("variants")
+        ordering = ["product", "position", "size", "colour"]
+        constraints = [
+            models.CheckConstraint(condition=Q(stock__gte=0), name="variant_stock_not_negative"),
+            models.UniqueConstraint(
+                fields=["product", "size", "colour"], name="variant_unique_size_colour"
+            ),
+        ]
+
+    def __str__(self):
+        label = " / ".join(part for part in (self.size, self.colour) if part)
+        return f"{self.sku} ({label})" if label else self.sku
+
+    def natural_key(self):
+        return (self.sku,)
+
+    @property
+    def in_stock(self):
+        return self.stock > 0
+
+
+class ProductImageManager(models.Manager):
+    def get_by_natural_key(self, product_slug, position):
+        return self.get(product__slug=product_slug, position=position)
+
+
+class ProductImage(models.Model):
+    product = models.ForeignKey(
+        Product, verbose_name=_("product"), on_delete=models.CASCADE, related_name="images"
+    )
+    image = models.ImageField(
+        _("image"),
+        upload_to="products/",
+        width_field="width",
+        height_field="height",
+        validators=[validate_image],
+        help_text=_("JPEG, PNG or WebP, at most 10 MB and 30 megapixels."),
+    )
+    width = models.PositiveIntegerField(_("width"), editable=False, default=0)
+    height = models.PositiveIntegerField(_("height"), editable=False, default=0)
+    alt_text = models.CharField(
+        _("alternative text"),
+        max_length=200,
+        help_text=_("Describes the picture for people who cannot see it, e.g. “Red 30 L pack”."),
+    )
+    position = models.PositiveSmallIntegerField(
+        _("position"), default=0, help_text=_("The first image is the product's cover.")
+    )
+    renditions = models.JSONField(
+        _("renditions"),
+        default=list,
+        blank=True,
+        editable=False,
+        help_text=_("Resized copies made from the original: WebP and a fallback per width."),
+    )
+
+    objects = ProductImageManager()
+
+    class Meta:
+        verbose_name = _("product image")
+        verbose_name_plural = _("product images")
+        ordering = ["product", "position", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["product", "position"], name="image_unique_position"),
+            models.CheckConstraint(condition=~Q(alt_text=""), name="image_alt_text_required"),
+        ]
+
+    def __str__(self):
+        return self.alt_text
+
+    def natural_key(self):
+        return (*self.product.natural_key(), self.position)
+
+    natural_key.dependencies = ["catalog.product"]
