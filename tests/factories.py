@@ -1,0 +1,72 @@
+"""Small builders for test data: each makes one valid row, overrides as keyword arguments."""
+
+import itertools
+from decimal import Decimal
+from io import BytesIO
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
+
+from catalog.models import Activity, Category, Product, ProductImage, Variant
+
+_sequence = itertools.count(1)
+
+
+def unique(prefix):
+    return f"{prefix}-{next(_sequence)}"
+
+
+def make_category(**overrides):
+    slug = overrides.pop("slug", None) or unique("categorie")
+    fields = {"name": slug.replace("-", " ").capitalize(), "slug": slug, **overrides}
+    return Category.objects.create(**fields)
+
+
+def make_activity(**overrides):
+    slug = overrides.pop("slug", None) or unique("activite")
+    return Activity.objects.create(**{"name": slug.capitalize(), "slug": slug, **overrides})
+
+
+def make_product(*, activities=(), **overrides):
+    slug = overrides.pop("slug", None) or unique("produit")
+    fields = {
+        "name": slug.replace("-", " ").capitalize(),
+        "slug": slug,
+        "price": Decimal("89.90"),
+        "country_of_manufacture": "Viêt Nam",
+        "is_published": True,
+        **overrides,
+    }
+    if "category" not in fields:
+        fields["category"] = make_category()
+    product = Product.objects.create(**fields)
+    if activities:
+        product.activities.set(activities)
+    return product
+
+
+def make_variant(**overrides):
+    fields = {"sku": unique("SKU").upper(), "size": "M", "colour": "Rouge", "stock": 5, **overrides}
+    if "product" not in fields:
+        fields["product"] = make_product()
+    return Variant.objects.create(**fields)
+
+
+def image_bytes(fmt="JPEG", size=(800, 1000), colour=(179, 17, 31)):
+    buffer = BytesIO()
+    Image.new("RGB", size, colour).save(buffer, fmt)
+    return buffer.getvalue()
+
+
+def image_upload(name="photo.jpg", fmt="JPEG", size=(800, 1000)):
+    content_type = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}[fmt]
+    return SimpleUploadedFile(name, image_bytes(fmt, size), content_type=content_type)
+
+
+def make_image(**overrides):
+    fields = {"alt_text": "Sac à dos rouge, vue de face", "position": 0, **overrides}
+    if "product" not in fields:
+        fields["product"] = make_product()
+    if "image" not in fields:
+        fields["image"] = image_upload()
+    return ProductImage.objects.create(**fields)
