@@ -94,14 +94,14 @@ def make_renditions(product_image, storage=default_storage):
     source = product_image.image
     source.open("rb")
     try:
-        with Image.open(source) as original:
-            original = ImageOps.exif_transpose(original)
-            fallback_format = "PNG" if original.format == "PNG" else "JPEG"
+        with Image.open(source) as opened:
+            fallback_format = "PNG" if opened.format == "PNG" else "JPEG"
+            original = ImageOps.exif_transpose(opened)
             if fallback_format == "JPEG" and original.mode not in ("RGB", "L"):
                 original = original.convert("RGB")
             widths = sorted({w for w in RENDITION_WIDTHS if w < original.width} | {original.width})
-            stem = PurePosixPath(source.name).stem
-            folder = f"renditions/{stem}"
+            # Named after the original's unique file name, extension included.
+            folder = "renditions/" + PurePosixPath(source.name).name.replace(".", "-")
             renditions = []
             for width in widths:
                 height = round(original.height * width / original.width)

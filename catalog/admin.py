@@ -1,0 +1,310 @@
+"""Staff run the whole catalogue from here."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.db import models
+from django.db.models import Count
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext, ngettext_lazy
+
+from catalog.images import make_renditions
+from catalog.models import Activity, Category, Product, ProductImage, Variant
+
+LOW_STOCK = 5
+# The image is required and shown as a preview: a plain file input, which
+# Django labels properly, instead of the clearable widget's unlabelled one.
+IMAGE_WIDGET = {models.ImageField: {"widget": forms.FileInput}}
+TIER_CHANGED = ngettext_lazy(
+    "%(count)s product moved to the new tier.", "%(count)s products moved to the new tier.", "count"
+)
+
+
+class StockFilter(admin.SimpleListFilter):
+    title = _("stock")
+    parameter_name = "stock"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("out", _("Out of stock")),
+            ("low", _("Low stock (%(n)s or fewer)") % {"n": LOW_STOCK}),
+            ("in", _("In stock")),
+        ]
+
+    def queryset(self, request, queryset):
+        match self.value():
+            case "out":
+                return queryset.filter(total_stock=0)
+            case "low":
+                return queryset.filter(total_stock__gt=0, total_stock__lte=LOW_STOCK)
+            case "in":
+                return queryset.filter(total_stock__gt=0)
+        return queryset
+
+
+def thumbnail(image, size=64):
+    """An <img> of the smallest rendition, or of the original when there is none."""
+    if image is None:
+        return "—"
+    url = image.image.url
+    if image.renditions:
+        url = image.image.storage.url(image.renditions[0]["fallback"])
+    return format_html(
+        '<img src="{}" alt="{}" width="{}" height="{}" class="admin-thumbnail">',
+        url,
+        image.alt_text,
+        size,
+        round(size * image.height / image.width) if image.width else size,
+    )
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin):
+    list_display = ["name", "parent", "position", "product_count"]
+    list_select_related = ["parent"]
+    list_editable = ["position"]
+    list_filter = ["parent"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["parent"]
+
+    def get_queryset(self, request):
+        # An aggregate drops the model's default ordering: restate it.
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(product_total=Count("products"))
+            .order_by("position", "name")
+        )
+
+    @admin.display(description=_("products"), ordering="product_total")
+    def product_count(self, category):
+        return category.product_total
+
+
+@admin.register(Activity)
+class ActivityAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "position"]
+    list_editable = ["position"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+class VariantInline(admin.StackedInline):
+    model = Variant
+    extra = 1
+    fields = ["sku", "size", "colour", "stock", "position"]
+
+
+class ProductImageInline(admin.StackedInline):
+    model = ProductImage
+    extra = 1
+    fields = ["preview", "image", "alt_text", "position"]
+    readonly_fields = ["preview"]
+    formfield_overrides = IMAGE_WIDGET
+
+    @admin.display(description=_("preview"))
+    def preview(self, image):
+        return thumbnail(image if image.pk else None, size=96)
+
+
+@admin.register(Product)
+class ProductAdmin(admin.ModelAdmin):
+    list_display = [
+        "cover",
+        "name",
+        "brand",
+        "category",
+        "price",
+        "tier",
+        "made_in_france",
+        "stock",
+        "is_published",
+    ]
+    list_display_links = ["cover", "name"]
+    list_select_related = ["category"]
+    list_filter = [
+        "category",
+        "brand",
+        "audience",
+        "tier",
+        "made_in_france",
+        "is_published",
+        StockFilter,
+    ]
+    search_fields = ["name", "slug", "variants__sku"]
+    search_help_text = _("Search by name or SKU.")
+    prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["category", "activities"]
+    readonly_fields = ["created_at", "updated_at"]
+    inlines = [VariantInline, ProductImageInline]
+    actions = [
+        "publish",
+        "unpublish",
+        "set_tier_entry",
+        "set_tier_advanced",
+        "set_tier_expert",
+        "mark_made_in_france",
+        "unmark_made_in_france",
+    ]
+    fieldsets = [
+        (None, {"fields": ["name", "slug", "brand", "category", "activities", "audience"]}),
+        (_("Shop"), {"fields": ["price", "tier", "is_published", "summary", "description"]}),
+        (_("Origin"), {"fields": ["made_in_france", "workshop", "country_of_manufacture"]}),
+        (
+            _("Technical details"),
+            {
+                "fields": [
+                    "weight_g",
+                    "volume_l",
+                    "comfort_temp_c",
+                    "limit_temp_c",
+                    "waterproofing_mm",
+                    "repairability",
+                ]
+            },
+        ),
+        (_("Dates"), {"fields": ["created_at", "updated_at"]}),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_total_stock().with_cover()
+
+    @admin.display(description=_("image"))
+    def cover(self, product):
+        covers = getattr(product, "cover_images", None)
+        return thumbnail(covers[0] if covers else None)
+
+    @admin.display(description=_("stock"), ordering="total_stock")
+    def stock(self, product):
+        return product.total_stock
+
+    def save_formset(self, request, form, formset, change):
+        super().save_formset(request, form, formset, change)
+        if formset.model is not ProductImage:
+            return
+        replaced = [image for image, fields in formset.changed_objects if "image" in fields]
+        for image in formset.new_objects + replaced:
+            make_renditions(image)
+            image.save(update_fields=["renditions"])
+
+    @staticmethod
+    def _selected_pks(queryset):
+        return list(queryset.values_list("pk", flat=True))
+
+    def _bulk_update(self, request, queryset, message, **values):
+        """Update the selected products; `message` is an ngettext_lazy with %(count)s."""
+        count = Product.objects.filter(pk__in=self._selected_pks(queryset)).update(**values)
+        self.message_user(request, message % {"count": count}, messages.SUCCESS)
+
+    @admin.action(description=_("Publish the selected products"), permissions=["change"])
+    def publish(self, request, queryset):
+        self._bulk_update(
+            request,
+            queryset,
+            ngettext_lazy("%(count)s product published.", "%(count)s products published.", "count"),
+            is_published=True,
+        )
+
+    @admin.action(description=_("Unpublish the selected products"), permissions=["change"])
+    def unpublish(self, request, queryset):
+        self._bulk_update(
+            request,
+            queryset,
+            ngettext_lazy(
+                "%(count)s product unpublished.", "%(count)s products unpublished.", "count"
+            ),
+            is_published=False,
+        )
+
+    @admin.action(description=_("Set tier: everyday"), permissions=["change"])
+    def set_tier_entry(self, request, queryset):
+        self._bulk_update(request, queryset, TIER_CHANGED, tier=Product.Tier.ENTRY)
+
+    @admin.action(description=_("Set tier: advanced"), permissions=["change"])
+    def set_tier_advanced(self, request, queryset):
+        self._bulk_update(
+            request,
+            queryset,
+            TIER_CHANGED,
+            tier=Product.Tier.ADVANCED,
+        )
+
+    @admin.action(description=_("Set tier: expert"), permissions=["change"])
+    def set_tier_expert(self, request, queryset):
+        self._bulk_update(request, queryset, TIER_CHANGED, tier=Product.Tier.EXPERT)
+
+    @admin.action(description=_("Mark as made in France"), permissions=["change"])
+    def mark_made_in_france(self, request, queryset):
+        # The database refuses a made-in-France product without a workshop
+        # or made elsewhere: only those that qualify are marked.
+        selected = Product.objects.filter(pk__in=self._selected_pks(queryset))
+        eligible = selected.filter(country_of_manufacture="France").exclude(workshop="")
+        count = eligible.update(made_in_france=True)
+        skipped = selected.count() - count
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)s product marked as made in France.",
+                "%(count)s products marked as made in France.",
+                count,
+            )
+            % {"count": count},
+        )
+        if skipped:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)s product was left unchanged: it needs France as its country "
+                    "of manufacture and a workshop.",
+                    "%(count)s products were left unchanged: they need France as their country "
+                    "of manufacture and a workshop.",
+                    skipped,
+                )
+                % {"count": skipped},
+                messages.WARNING,
+            )
+
+    @admin.action(description=_("Unmark made in France"), permissions=["change"])
+    def unmark_made_in_france(self, request, queryset):
+        self._bulk_update(
+            request,
+            queryset,
+            ngettext_lazy(
+                "%(count)s product no longer marked as made in France.",
+                "%(count)s products no longer marked as made in France.",
+                "count",
+            ),
+            made_in_france=False,
+        )
+
+
+@admin.register(Variant)
+class VariantAdmin(admin.ModelAdmin):
+    list_display = ["sku", "product", "size", "colour", "stock"]
+    list_select_related = ["product"]
+    list_editable = ["stock"]
+    list_filter = ["product__category", "product__brand"]
+    search_fields = ["sku", "product__name"]
+    autocomplete_fields = ["product"]
+
+
+@admin.register(ProductImage)
+class ProductImageAdmin(admin.ModelAdmin):
+    list_display = ["preview", "alt_text", "product", "position", "width", "height"]
+    list_select_related = ["product"]
+    search_fields = ["alt_text", "product__name"]
+    autocomplete_fields = ["product"]
+    readonly_fields = ["preview", "width", "height"]
+    fields = ["product", "image", "preview", "alt_text", "position", "width", "height"]
+    formfield_overrides = IMAGE_WIDGET
+
+    @admin.display(description=_("preview"))
+    def preview(self, image):
+        return thumbnail(image if image.pk else None)
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if "image" in form.changed_data or not obj.renditions:
+            make_renditions(obj)
+            obj.save(update_fields=["renditions"])
