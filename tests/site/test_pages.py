@@ -125,3 +125,16 @@ def test_the_admin_is_closed_to_anonymous_visitors(client):
 
     assert response.status_code == 302
     assert "/admin/login/" in response.headers["Location"]
+
+
+def test_the_sitemap_lists_published_products_and_categories(client):
+    from tests.factories import make_product
+
+    shown = make_product(slug="sac-hiker-30")
+    make_product(slug="prototype-secret", is_published=False)
+
+    xml = client.get("/sitemap.xml").content.decode()
+
+    assert f"http://testserver/produit/{shown.slug}/" in xml
+    assert f"http://testserver/produits/{shown.category.slug}/" in xml
+    assert "prototype-secret" not in xml
