@@ -83,43 +83,59 @@ def validate_image(upload):
         upload.seek(0)
 
 
-def make_renditions(product_image, storage=default_storage):
-    """Write resized copies of `product_image.image` and record them in `renditions`.
+def planned_renditions(product_image, size=None):
+    """The renditions `product_image` should have, from `size` or its stored width and height.
 
     Each width narrower than the original gets a WebP file and a file in the
-    original's format; the original's own width is always included. Files
-    have fixed names, so running this again replaces them instead of piling
-    up copies. Returns the list stored on the instance (not saved).
+    original's format (PNG stays PNG, anything else becomes JPEG); the
+    original's own width is always included. Names are fixed, derived from
+    the original's unique file name, so making them again replaces files
+    instead of piling up copies.
     """
+    name = PurePosixPath(product_image.image.name)
+    fallback_ext = "png" if name.suffix.lower() == ".png" else "jpg"
+    folder = "renditions/" + name.name.replace(".", "-")
+    width, height = size or (product_image.width, product_image.height)
+    widths = sorted({w for w in RENDITION_WIDTHS if w < width} | {width})
+    return [
+        {
+            "width": w,
+            "height": round(height * w / width),
+            "webp": f"{folder}/{w}.webp",
+            "fallback": f"{folder}/{w}.{fallback_ext}",
+        }
+        for w in widths
+    ]
+
+
+def make_renditions(product_image, storage=default_storage):
+    """Write the planned renditions of `product_image` and record them (not saved)."""
     source = product_image.image
     source.open("rb")
     try:
         with Image.open(source) as opened:
-            fallback_format = "PNG" if opened.format == "PNG" else "JPEG"
+            # Phones store rotation in EXIF: plan from the upright picture.
             original = ImageOps.exif_transpose(opened)
-            if fallback_format == "JPEG" and original.mode not in ("RGB", "L"):
-                original = original.convert("RGB")
-            widths = sorted({w for w in RENDITION_WIDTHS if w < original.width} | {original.width})
-            # Named after the original's unique file name, extension included.
-            folder = "renditions/" + PurePosixPath(source.name).name.replace(".", "-")
-            renditions = []
-            for width in widths:
-                height = round(original.height * width / original.width)
-                resized = original.resize((width, height), Image.Resampling.LANCZOS)
-                entry = {"width": width, "height": height}
-                for key, fmt, ext in (
-                    ("webp", "WEBP", "webp"),
-                    ("fallback", fallback_format, "png" if fallback_format == "PNG" else "jpg"),
-                ):
-                    name = f"{folder}/{width}.{ext}"
-                    buffer = BytesIO()
-                    options = {"quality": 80} if fmt in ("WEBP", "JPEG") else {"optimize": True}
-                    resized.save(buffer, fmt, **options)
-                    if storage.exists(name):
-                        storage.delete(name)
-                    entry[key] = storage.save(name, ContentFile(buffer.getvalue()))
-                renditions.append(entry)
+            renditions = planned_renditions(product_image, original.size)
+            for entry in renditions:
+                resized = original.resize(
+                    (entry["width"], entry["height"]), Image.Resampling.LANCZOS
+                )
+                for key in ("webp", "fallback"):
+                    _save(resized, entry[key], storage)
     finally:
         source.close()
     product_image.renditions = renditions
     return renditions
+
+
+def _save(picture, name, storage):
+    fmt = {"webp": "WEBP", "png": "PNG"}.get(name.rsplit(".", 1)[-1], "JPEG")
+    if fmt == "JPEG" and picture.mode not in ("RGB", "L"):
+        picture = picture.convert("RGB")
+    options = {"optimize": True} if fmt == "PNG" else {"quality": 80}
+    buffer = BytesIO()
+    picture.save(buffer, fmt, **options)
+    if storage.exists(name):
+        storage.delete(name)
+    storage.save(name, ContentFile(buffer.getvalue()))
