@@ -2,14 +2,16 @@
 
 from decimal import Decimal
 
+from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import MinValueValidator
-from django.db import models
-from django.db.models import Exists, OuterRef, Prefetch, Q, Sum
-from django.db.models.functions import Coalesce
+from django.db import connection, models
+from django.db.models import Exists, F, Func, OuterRef, Prefetch, Q, Sum, Value
+from django.db.models.functions import Coalesce, Concat
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from catalog.images import validate_image
+from catalog.search import SearchDocument
 
 
 class SlugManager(models.Manager):
@@ -81,6 +83,20 @@ class ProductQuerySet(models.QuerySet):
     def published(self):
         return self.filter(is_published=True)
 
+    def searchable(self):
+        """Alias what search filters on (see catalog.filters.search_condition).
+
+        PostgreSQL searches the `search_document` column itself. SQLite gets
+        `search_folded`: the name, summary and description lower-cased without
+        accents by a function registered on each SQLite connection (catalog.apps).
+        """
+        if connection.vendor == "postgresql":
+            return self
+        text = Concat(F("name"), Value(" "), F("summary"), Value(" "), F("description"))
+        return self.alias(
+            search_folded=Func(text, function="millet_fold", output_field=models.TextField())
+        )
+
     def in_stock(self):
         """Products with at least one variant in stock."""
         return self.filter(Exists(Variant.objects.filter(product=OuterRef("pk"), stock__gt=0)))
@@ -107,9 +123,19 @@ class ProductQuerySet(models.QuerySet):
         """
         return (
             self.published()
+            .searchable()
             .select_related("category")
             .annotate(buyable=Exists(Variant.objects.filter(product=OuterRef("pk"), stock__gt=0)))
             .with_cover()
+        )
+
+    def related_to(self, product, limit=4):
+        """Up to `limit` other products of the same category, in stock first (two queries)."""
+        return (
+            self.for_listing()
+            .filter(category=product.category_id)
+            .exclude(pk=product.pk)
+            .order_by("-buyable", "name")[:limit]
         )
 
     def for_detail(self):
@@ -218,6 +244,9 @@ class Product(models.Model):
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    search_document = models.GeneratedField(
+        expression=SearchDocument(), output_field=SearchVectorField(), db_persist=True
+    )
 
     objects = SlugManager.from_queryset(ProductQuerySet)()
 
@@ -369,3 +398,24 @@ class ProductImage(models.Model):
         return (*self.product.natural_key(), self.position)
 
     natural_key.dependencies = ["catalog.product"]
+
+    def srcset(self, kind="fallback"):
+        """The `srcset` of the renditions of one kind ("webp" or "fallback")."""
+        url = self.image.storage.url
+        return ", ".join(f"{url(r[kind])} {r['width']}w" for r in self.renditions)
+
+    @property
+    def webp_srcset(self):
+        return self.srcset("webp")
+
+    @property
+    def fallback_srcset(self):
+        return self.srcset("fallback")
+
+    @property
+    def src(self):
+        """A middle-sized rendition for browsers that ignore srcset, else the original."""
+        if not self.renditions:
+            return self.image.url
+        middle = self.renditions[min(1, len(self.renditions) - 1)]
+        return self.image.storage.url(middle["fallback"])

@@ -1,27 +1,71 @@
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
-from catalog.models import Category, Product
+from catalog.filters import SORTS, ProductFilter, active_chips, facet_groups, without
+from catalog.models import Activity, Category, Product
 
 PAGE_SIZE = 24
 
 
+class CountedPaginator(Paginator):
+    """A paginator told its total, which the facet query already counted."""
+
+    def __init__(self, object_list, per_page, *, count):
+        super().__init__(object_list, per_page)
+        self._known_count = count
+
+    @property
+    def count(self):
+        return self._known_count
+
+
 @require_GET
 def product_list(request, category=None):
-    products = Product.objects.for_listing()
-    current_category = None
+    categories = list(Category.objects.all())
+    current = None
     if category is not None:
-        current_category = get_object_or_404(Category, slug=category)
-        products = products.filter(
-            category__in=[current_category, *current_category.children.all()]
-        )
-    page = Paginator(products.order_by("name", "pk"), PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {"page": page, "products": page.object_list, "category": current_category}
-    return render(request, "catalog/product_list.html", context)
+        current = next((c for c in categories if c.slug == category), None)
+        if current is None:
+            raise Http404("No such category")
+    activities = list(Activity.objects.all())
+
+    base = Product.objects.published().searchable()
+    if current is not None:
+        family = [current.pk] + [c.pk for c in categories if c.parent_id == current.pk]
+        base = base.filter(category__in=family)
+    product_filter = ProductFilter(request.GET, queryset=base.for_listing(), activities=activities)
+    facets = product_filter.facet_counts(base)
+    paginator = CountedPaginator(product_filter.qs, PAGE_SIZE, count=facets["total"])
+    page = paginator.get_page(request.GET.get("page"))
+
+    chips = active_chips(request.GET, product_filter)
+    context = {
+        "category": current,
+        "categories": categories,
+        "filter": product_filter,
+        "facets": facets,
+        "page": page,
+        "products": page.object_list,
+        "sorts": SORTS,
+        "notes": product_filter.notes,
+        "groups": facet_groups(product_filter, facets, activities),
+        "chips": chips,
+        "clear_url": request.path,
+        "drop_last_url": chips[-1]["url"] if chips else None,
+        "page_query": without(request.GET, "page").lstrip("?"),
+        "search": product_filter.search_terms(),
+        "current_sort": product_filter.sort(),
+    }
+    template = "catalog/product_list.html"
+    if request.headers.get("X-Requested-With") == "fetch":
+        template += "#results"
+    return render(request, template, context)
 
 
 @require_GET
 def product_detail(request, slug):
     product = get_object_or_404(Product.objects.for_detail(), slug=slug)
-    return render(request, "catalog/product_detail.html", {"product": product})
+    related = Product.objects.related_to(product)
+    return render(request, "catalog/product_detail.html", {"product": product, "related": related})

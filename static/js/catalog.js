@@ -1,0 +1,37 @@
+// Catalogue filters: refresh the results in place when a filter changes.
+// Without this file the form is a plain GET form with a submit button.
+(() => {
+  // The filters are folded away on a phone and open beside the results on a wide screen.
+  for (const panel of document.querySelectorAll("details[data-open-wide]")) {
+    if (window.matchMedia("(min-width: 60rem)").matches) panel.open = true;
+  }
+  const form = document.getElementById("filters");
+  if (!form || !window.fetch) return;
+  let pending;
+
+  async function refresh() {
+    const params = new URLSearchParams(new FormData(form));
+    for (const [key, value] of [...params]) {
+      if (value === "") params.delete(key, value);
+    }
+    const url = `${form.action}${params.toString() ? "?" + params : ""}`;
+    pending?.abort();
+    pending = new AbortController();
+    try {
+      const response = await fetch(url, {
+        headers: { "X-Requested-With": "fetch" },
+        signal: pending.signal,
+      });
+      if (!response.ok) throw new Error(response.statusText);
+      const results = document.getElementById("results");
+      results.outerHTML = await response.text();
+      history.replaceState(null, "", url);
+    } catch (error) {
+      if (error.name !== "AbortError") form.submit();
+    }
+  }
+
+  form.addEventListener("change", (event) => {
+    if (event.target.matches("input[type=checkbox], select")) refresh();
+  });
+})();

@@ -1,0 +1,101 @@
+"""The product page: what a shopper needs to choose, and its query budget."""
+
+import pytest
+
+from tests.factories import make_category, make_image, make_product, make_variant
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def trail_pack():
+    product = make_product(
+        name="Sac de trail Drôme Light 5",
+        slug="sac-trail-drome-light-5",
+        category=make_category(name="Sacs de trail"),
+        tier="expert",
+        made_in_france=True,
+        workshop="Drôme",
+        country_of_manufacture="France",
+        weight_g=140,
+        volume_l=5,
+        price="149.00",
+        repairability="Coutures et poches réparables par notre atelier.",
+    )
+    make_variant(product=product, size="M", colour="Rouge", stock=9)
+    make_variant(product=product, size="L", colour="Rouge", stock=2, position=1)
+    make_variant(product=product, size="S", colour="Noir", stock=0, position=2)
+    make_image(product=product, position=0, alt_text="Sac rouge, vue de face")
+    make_image(product=product, position=1, alt_text="Sac rouge, vue de dos")
+    return product
+
+
+def test_it_shows_what_a_shopper_needs(client, trail_pack):
+    html = client.get("/produit/sac-trail-drome-light-5/").content.decode()
+
+    assert "<h1>Sac de trail Drôme Light 5</h1>" in html
+    assert "149,00 €" in html
+    assert "Gamme Expert" in html
+    assert "Fabriqué en France · Drôme" in html
+    assert '<th scope="row">Poids</th><td>140 g</td>' in html
+    assert '<th scope="row">Volume</th><td>5 L</td>' in html
+    assert "Température" not in html  # only the attributes that apply
+    assert "Coutures et poches réparables" in html
+
+
+def test_sizes_show_which_are_in_stock(client, trail_pack):
+    html = client.get("/produit/sac-trail-drome-light-5/").content.decode()
+
+    assert 'M · Rouge</span>\n            <span class="variant__stock">En stock' in html
+    assert "Plus que 2" in html
+    assert 'class="variant variant--out"' in html
+    assert "Épuisé" in html
+
+
+def test_the_gallery_uses_renditions_and_only_the_first_image_loads_eagerly(client, trail_pack):
+    from catalog.images import make_renditions
+
+    for image in trail_pack.images.all():
+        make_renditions(image)
+        image.save(update_fields=["renditions"])
+
+    html = client.get("/produit/sac-trail-drome-light-5/").content.decode()
+
+    assert html.count('<source type="image/webp"') == 2
+    assert 'width="800" height="1000" alt="Sac rouge, vue de face"' in html
+    assert html.count('loading="lazy"') == 1
+    assert 'fetchpriority="high"' in html
+    assert " 320w, " in html
+
+
+def test_related_products_come_from_the_same_category(client, trail_pack):
+    sibling = make_product(name="Gilet Intense 10", category=trail_pack.category)
+    make_product(name="Veste sans rapport")
+
+    html = client.get("/produit/sac-trail-drome-light-5/").content.decode()
+
+    assert sibling.name in html
+    assert "Veste sans rapport" not in html
+
+
+def test_unknown_and_unpublished_products_are_404(client):
+    hidden = make_product(is_published=False)
+
+    assert client.get("/produit/nulle-part/").status_code == 404
+    assert client.get(f"/produit/{hidden.slug}/").status_code == 404
+
+
+@pytest.mark.parametrize("variants", [1, 12])
+def test_the_product_page_runs_six_queries(client, variants, django_assert_num_queries):
+    product = make_product()
+    for index in range(variants):
+        make_variant(product=product, size=str(36 + index))
+        make_image(product=product, position=index)
+    for _ in range(5):
+        make_image(product=make_product(category=product.category))
+
+    # 1. product with category and parent, 2. activities, 3. variants,
+    # 4. images, 5. related products, 6. their covers
+    with django_assert_num_queries(6):
+        response = client.get(product.get_absolute_url())
+    assert response.status_code == 200

@@ -1,0 +1,216 @@
+"""The catalogue listing: filters with counts, sort, pagination, and its query budget."""
+
+import re
+from decimal import Decimal
+
+import pytest
+
+from tests.factories import make_activity, make_category, make_image, make_product, make_variant
+
+pytestmark = pytest.mark.django_db
+
+
+def names(response):
+    return [product.name for product in response.context["products"]]
+
+
+def count_of(response, group, value):
+    return response.context["facets"][group].get(value, 0)
+
+
+@pytest.fixture
+def shelf():
+    """A small catalogue: two categories (one a child), three activities, sizes and colours."""
+    packs = make_category(name="Sacs à dos", slug="sacs-a-dos")
+    trail = make_category(name="Sacs de trail", slug="sacs-trail", parent=packs)
+    clothes = make_category(name="Vêtements", slug="vetements")
+    ski, hike, run = (make_activity(slug=s, name=s.capitalize()) for s in ("ski", "rando", "trail"))
+    products = {
+        "Hiker": make_product(
+            name="Hiker", category=packs, price=Decimal("79.90"), tier="entry", activities=[hike]
+        ),
+        "Peuterey": make_product(
+            name="Peuterey",
+            category=packs,
+            price=Decimal("189.90"),
+            tier="expert",
+            activities=[ski, hike],
+        ),
+        "Drôme": make_product(
+            name="Drôme",
+            category=trail,
+            price=Decimal("149.00"),
+            tier="expert",
+            made_in_france=True,
+            workshop="Drôme",
+            country_of_manufacture="France",
+            activities=[run],
+        ),
+        "Kid": make_product(
+            name="Kid",
+            category=packs,
+            brand="lafuma",
+            audience="kids",
+            price=Decimal("34.90"),
+            activities=[hike],
+        ),
+        "Veste": make_product(
+            name="Veste",
+            category=clothes,
+            price=Decimal("549.00"),
+            tier="expert",
+            audience="men",
+            activities=[ski],
+        ),
+        "Caché": make_product(name="Caché", category=packs, is_published=False),
+    }
+    make_variant(product=products["Hiker"], size="", colour="Bleu", stock=4)
+    make_variant(product=products["Peuterey"], size="", colour="Rouge", stock=0)
+    make_variant(product=products["Drôme"], size="M", colour="Rouge", stock=3)
+    make_variant(product=products["Drôme"], size="L", colour="Noir", stock=0)
+    make_variant(product=products["Kid"], size="", colour="Jaune", stock=1)
+    make_variant(product=products["Veste"], size="M", colour="Noir", stock=2)
+    make_variant(product=products["Veste"], size="L", colour="Rouge", stock=5)
+    return products
+
+
+def test_it_lists_published_products_only_by_name(client, shelf):
+    response = client.get("/produits/")
+
+    assert names(response) == ["Drôme", "Hiker", "Kid", "Peuterey", "Veste"]
+    assert "5 produits" in response.content.decode()
+
+
+def test_a_parent_category_includes_its_children(client, shelf):
+    assert names(client.get("/produits/sacs-a-dos/")) == ["Drôme", "Hiker", "Kid", "Peuterey"]
+    assert names(client.get("/produits/sacs-trail/")) == ["Drôme"]
+
+
+def test_an_unknown_category_is_a_404(client, shelf):
+    assert client.get("/produits/nulle-part/").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("activite=ski", ["Peuterey", "Veste"]),
+        ("activite=ski&activite=trail", ["Drôme", "Peuterey", "Veste"]),
+        ("marque=lafuma", ["Kid"]),
+        ("public=kids&public=men", ["Kid", "Veste"]),
+        ("gamme=expert", ["Drôme", "Peuterey", "Veste"]),
+        ("france=true", ["Drôme"]),
+        ("stock=true", ["Drôme", "Hiker", "Kid", "Veste"]),
+        ("prix_min=100&prix_max=200", ["Drôme", "Peuterey"]),
+        ("taille=M", ["Drôme", "Veste"]),
+        ("taille=L", ["Veste"]),  # the Drôme's L is sold out
+        ("couleur=Rouge", ["Drôme", "Veste"]),
+        ("gamme=expert&activite=ski&stock=true", ["Veste"]),
+    ],
+)
+def test_each_filter_narrows_the_list(client, shelf, query, expected):
+    assert names(client.get(f"/produits/?{query}")) == expected
+
+
+def test_temperature_and_volume_ranges(client):
+    make_product(name="Duvet −20", comfort_temp_c=-20, limit_temp_c=-28)
+    make_product(name="Duvet 5", comfort_temp_c=5, limit_temp_c=0)
+    make_product(name="Sac 30", volume_l=30)
+    make_product(name="Sac 60", volume_l=60)
+
+    assert names(client.get("/produits/?temp_max=-10")) == ["Duvet −20"]
+    assert names(client.get("/produits/?temp_min=0&temp_max=10")) == ["Duvet 5"]
+    assert names(client.get("/produits/?volume_min=40")) == ["Sac 60"]
+    assert names(client.get("/produits/?volume_max=40")) == ["Sac 30"]
+
+
+def test_facet_counts_apply_the_other_filters_but_not_their_own(client, shelf):
+    response = client.get("/produits/?gamme=expert&marque=millet")
+
+    # Tier counts ignore the tier filter but keep the brand filter.
+    assert count_of(response, "gamme", "expert") == 3
+    assert count_of(response, "gamme", "entry") == 1  # Hiker (Kid is Lafuma)
+    # Brand counts ignore the brand filter but keep the tier filter.
+    assert count_of(response, "marque", "millet") == 3
+    assert count_of(response, "marque", "lafuma") == 0
+    assert count_of(response, "activite", "ski") == 2
+    assert count_of(response, "taille", "M") == 2
+    assert count_of(response, "couleur", "Rouge") == 2  # Drôme M and Veste L in stock
+    assert count_of(response, "france", "1") == 1
+    assert count_of(response, "stock", "1") == 2
+
+
+def test_counts_are_printed_next_to_each_option(client, shelf):
+    html = client.get("/produits/?marque=lafuma").content.decode()
+
+    assert re.search(r'value="millet"[^>]*> Millet <span class="facet__count">\(4\)', html)
+    assert re.search(r'value="lafuma" checked> Lafuma <span class="facet__count">\(1\)', html)
+
+
+@pytest.mark.parametrize(
+    ("sort", "expected"),
+    [
+        ("prix", ["Kid", "Hiker", "Drôme", "Peuterey", "Veste"]),
+        ("-prix", ["Veste", "Peuterey", "Drôme", "Hiker", "Kid"]),
+        ("nom", ["Drôme", "Hiker", "Kid", "Peuterey", "Veste"]),
+        ("nouveautes", ["Veste", "Kid", "Drôme", "Peuterey", "Hiker"]),
+    ],
+)
+def test_sorting(client, shelf, sort, expected):
+    assert names(client.get(f"/produits/?tri={sort}")) == expected
+
+
+def test_active_filters_show_as_removable_chips_and_clear_all(client, shelf):
+    html = client.get("/produits/?marque=lafuma&gamme=entry&gamme=expert").content.decode()
+
+    assert 'href="?gamme=entry&amp;gamme=expert">Lafuma' in html
+    assert 'href="?marque=lafuma&amp;gamme=expert">Accessible' in html
+    assert 'class="chip chip--clear" href="/produits/">Tout effacer' in html
+
+
+def test_an_empty_result_offers_to_drop_the_last_filter(client, shelf):
+    html = client.get("/produits/?gamme=expert&marque=lafuma").content.decode()
+
+    assert "Aucun produit ne correspond à ces filtres." in html
+    assert 'href="?gamme=expert">Retirer le dernier filtre' in html
+
+
+def test_pages_of_24_with_links_that_keep_the_filters(client):
+    category = make_category()
+    for index in range(30):
+        make_product(name=f"Produit {index:02d}", category=category, tier="expert")
+
+    first = client.get("/produits/?gamme=expert")
+    second = client.get("/produits/?gamme=expert&page=2")
+
+    assert len(first.context["products"]) == 24
+    assert 'href="?gamme=expert&amp;page=2"' in first.content.decode()
+    assert len(second.context["products"]) == 6
+    assert 'href="?gamme=expert&amp;page=1"' in second.content.decode()
+
+
+@pytest.mark.parametrize("products", [1, 30])
+def test_the_listing_runs_six_queries_whatever_its_size(
+    client, products, django_assert_num_queries
+):
+    category = make_category()
+    make_activity()
+    for _ in range(products):
+        product = make_product(category=category)
+        make_variant(product=product)
+        make_image(product=product)
+
+    # 1. categories, 2. activities, 3. the product facets and total,
+    # 4. activity/size/colour facets (one UNION), 5. the page of products,
+    # 6. their cover images
+    with django_assert_num_queries(6):
+        response = client.get("/produits/?stock=true&gamme=entry&q=produit")
+    assert len(response.context["products"]) == min(products, 24)
+
+
+def test_the_partial_results_for_script_refreshes(client, shelf):
+    response = client.get("/produits/?gamme=expert", headers={"X-Requested-With": "fetch"})
+
+    html = response.content.decode()
+    assert html.lstrip().startswith('<section class="results" id="results"')
+    assert "<html" not in html
+    assert "3 produits" in html

@@ -1,0 +1,78 @@
+"""Search: accent-free words on SQLite, French full-text search on PostgreSQL."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from tests.factories import make_product
+
+pytestmark = pytest.mark.django_db
+
+
+def found(client, terms):
+    response = client.get("/produits/", {"q": terms})
+    return [product.name for product in response.context["products"]]
+
+
+@pytest.fixture
+def goods():
+    make_product(name="Sac de couchage Duvet Expédition", description="Garnissage en duvet d’oie.")
+    make_product(name="Sac à dos Hiker 30", description="Un sac pour la randonnée à la journée.")
+    make_product(
+        name="Veste Guide",
+        description="Une veste imperméable pour les guides.",
+        summary="Sac à dos non compris.",
+    )
+    make_product(name="Gourde souple", description="Pour courir.")
+
+
+def test_it_finds_a_word_whatever_its_case(client, goods):
+    assert found(client, "duvet") == ["Sac de couchage Duvet Expédition"]
+    assert found(client, "DUVET") == ["Sac de couchage Duvet Expédition"]
+
+
+def test_it_finds_words_without_their_accents(client, goods):
+    assert found(client, "sac a dos") == ["Sac à dos Hiker 30", "Veste Guide"]
+    assert found(client, "expedition") == ["Sac de couchage Duvet Expédition"]
+
+
+def test_search_terms_are_kept_in_the_box_and_shown_as_a_chip(client, goods):
+    html = client.get("/produits/?q=duvet").content.decode()
+
+    assert 'name="q" id="id_q" value="duvet"' in html
+    assert "« duvet »" in html
+
+
+def test_nothing_found_says_so(client, goods):
+    html = client.get("/produits/?q=parapente").content.decode()
+
+    assert "Aucun produit ne correspond" in html
+
+
+@pytest.mark.postgres
+def test_postgres_stems_french_words_and_ranks_the_name_first(client, goods, require_postgres):
+    names = found(client, "sacs")
+    # Stemming: "sacs" finds every "sac"; the two with "sac" in their name come
+    # before the jacket, which only mentions it in its summary.
+    assert set(names) == {"Sac à dos Hiker 30", "Sac de couchage Duvet Expédition", "Veste Guide"}
+    assert names[-1] == "Veste Guide"
+    assert found(client, "impermeables") == ["Veste Guide"]
+    assert found(client, "randonnees") == ["Sac à dos Hiker 30"]
+
+
+@pytest.mark.postgres
+def test_postgres_search_uses_the_full_text_index(client, goods, require_postgres):
+    with CaptureQueriesContext(connection) as queries:
+        client.get("/produits/?q=duvet")
+    listing = [q["sql"] for q in queries if "search_document" in q["sql"]]
+
+    assert listing, "the search did not query the indexed document"
+    with connection.cursor() as cursor:
+        cursor.execute("SET enable_seqscan = off")
+        cursor.execute(
+            "EXPLAIN SELECT id FROM catalog_product WHERE search_document @@ "
+            "websearch_to_tsquery('public.french_unaccent'::regconfig, 'duvet')"
+        )
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+        cursor.execute("SET enable_seqscan = on")
+    assert "product_search_idx" in plan
