@@ -1,0 +1,90 @@
+"""How the catalogue's server time grows with the catalogue, run by hand (not in CI).
+
+    createdb -h 127.0.0.1 -U postgres bench   # once
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench .venv/bin/python bench/catalog_bench.py
+
+The database named by DATABASE_URL is emptied (flush), loaded with the demo
+fixtures, then grown to 1,000, 10,000 and 100,000 generated products
+(`--sizes` to change). At each size it times, in-process with debug off, the
+listing with no filter, with three filters, with a search, and a product page:
+median and 95th percentile over `--repeat` requests, with the SQL query count.
+Only the local database is contacted.
+"""
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "millet_site.settings")
+os.environ["DJANGO_DEBUG"] = "false"
+os.environ.setdefault("DJANGO_SECRET_KEY", "benchmark-only-" + "x" * 50)
+os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "127.0.0.1")
+os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "false")
+os.environ.setdefault("DJANGO_LOG_LEVEL", "WARNING")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+
+PAGES = {
+    "listing, no filter": "/produits/",
+    "listing, three filters": "/produits/?gamme=expert&stock=true&taille=M",
+    "listing, search": "/produits/?q=veste+chamonix",
+    "product page": "/produit/seed-000500/",
+}
+
+
+def measure(client, path, repeat):
+    client.get(path)  # warm caches and connection
+    timings = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        response = client.get(path)
+        timings.append(time.perf_counter() - started)
+        assert response.status_code == 200, (path, response.status_code)
+    with CaptureQueriesContext(connection) as queries:
+        client.get(path)
+    timings.sort()
+    p95 = timings[max(0, int(len(timings) * 0.95) - 1)]
+    return statistics.median(timings) * 1000, p95 * 1000, len(queries)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="1000,10000,100000")
+    parser.add_argument("--repeat", type=int, default=50)
+    arguments = parser.parse_args()
+    if connection.vendor != "postgresql":
+        raise SystemExit("Set DATABASE_URL to a PostgreSQL database made for this benchmark.")
+
+    call_command("migrate", verbosity=0)
+    call_command("collectstatic", interactive=False, verbosity=0)
+    call_command("flush", interactive=False, verbosity=0)
+    fixtures = sorted(str(path) for path in (ROOT / "fixtures").glob("*.json"))
+    call_command("loaddata", *fixtures, verbosity=0)
+    client = Client(HTTP_HOST="127.0.0.1")
+    print(f"{'products':>9}  {'page':<24} {'median':>9} {'p95':>9} {'queries':>8}")
+    for size in (int(s) for s in arguments.sizes.split(",")):
+        started = time.perf_counter()
+        call_command("seed_catalog", products=size, verbosity=0, stdout=open(os.devnull, "w"))
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+        seeded = time.perf_counter() - started
+        for label, path in PAGES.items():
+            median, p95, queries = measure(client, path, arguments.repeat)
+            print(f"{size:>9}  {label:<24} {median:>7.1f}ms {p95:>7.1f}ms {queries:>8}")
+        print(f"{'':>9}  (seeded in {seeded:.0f} s)")
+
+
+if __name__ == "__main__":
+    main()
