@@ -47,7 +47,7 @@ class Command(BaseCommand):
             self.stdout.write(f"{products} seed products already there: nothing to do.")
             return
         picture = self.shared_picture()
-        rng = random.Random(1921)
+        rng = random.Random(1921)  # noqa: S311 - repeatable fake data, not secrets
         for start in range(0, len(missing), BATCH):
             self.create_batch(missing[start : start + BATCH], categories, activities, picture, rng)
             done = min(start + BATCH, len(missing))
