@@ -79,6 +79,18 @@ class Activity(models.Model):
         return (self.slug,)
 
 
+def cover_prefetch():
+    """Prefetch of each product's first image only, into `cover_images` (one query)."""
+    first_images = ProductImage.objects.filter(
+        pk=models.Subquery(
+            ProductImage.objects.filter(product=OuterRef("product"))
+            .order_by("position", "pk")
+            .values("pk")[:1]
+        )
+    )
+    return Prefetch("images", first_images, to_attr="cover_images")
+
+
 class ProductQuerySet(models.QuerySet):
     def published(self):
         return self.filter(is_published=True)
@@ -107,14 +119,7 @@ class ProductQuerySet(models.QuerySet):
 
     def with_cover(self):
         """Prefetch the first image of each product as `cover_images` (a list of 0 or 1)."""
-        first_images = ProductImage.objects.filter(
-            pk=models.Subquery(
-                ProductImage.objects.filter(product=OuterRef("product"))
-                .order_by("position", "pk")
-                .values("pk")[:1]
-            )
-        )
-        return self.prefetch_related(Prefetch("images", first_images, to_attr="cover_images"))
+        return self.prefetch_related(cover_prefetch())
 
     def for_listing(self):
         """The catalogue listing: published products with category, cover and stock flag.

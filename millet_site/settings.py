@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "django_filters",
     "catalog",
     "heritage",
+    "shop",
 ]
 
 MIDDLEWARE = [
@@ -72,6 +73,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "millet_site.context_processors.navigation",
+                "shop.context_processors.cart",
             ],
         },
     },

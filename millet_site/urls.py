@@ -19,6 +19,7 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("", views.home, name="home"),
     path("", include("catalog.urls")),
+    path("", include("shop.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=False,
 )

@@ -30,9 +30,10 @@ def test_a_shopper_filters_the_catalogue_and_opens_a_product(journey):
     page.get_by_role("link", name="Sac de trail Drôme Light 5").click()
     page.wait_for_url(f"**{drome.get_absolute_url()}")
     journey.check()
-    sizes = page.get_by_role("region", name="Tailles et couleurs")
-    assert "M · Rouge" in sizes.inner_text()
-    assert "Épuisé" in sizes.locator(".variant--out").inner_text()
+    sizes = page.get_by_role("group", name="Choisissez une taille et une couleur")
+    assert sizes.get_by_role("radio", name="L · Rouge").is_disabled()
+    sizes.get_by_role("radio", name="M · Rouge").check()
+    assert sizes.get_by_role("radio", name="M · Rouge").is_checked()
 
 
 def test_the_filters_work_without_javascript(browser, axe, live_server):

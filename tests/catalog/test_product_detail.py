@@ -46,9 +46,12 @@ def test_it_shows_what_a_shopper_needs(client, trail_pack):
 def test_sizes_show_which_are_in_stock(client, trail_pack):
     html = client.get("/produit/sac-trail-drome-light-5/").content.decode()
 
-    assert 'M · Rouge</span>\n            <span class="variant__stock">En stock' in html
+    sold_out = trail_pack.variants.get(size="S")
+    assert f'value="{sold_out.pk}" required disabled' in html
+    assert html.count(" required disabled>") == 1
+    assert "<span>M · Rouge</span>" in html
     assert "Plus que 2" in html
-    assert 'class="variant variant--out"' in html
+    assert 'class="variant-choice variant-choice--out"' in html
     assert "Épuisé" in html
 
 

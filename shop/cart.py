@@ -1,0 +1,91 @@
+"""The shopper's cart, kept in the session: {variant id: quantity}."""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import prefetch_related_objects
+from django.utils.translation import gettext_lazy as _
+
+from catalog.models import Variant, cover_prefetch
+
+SESSION_KEY = "cart"
+MAX_QUANTITY = 10
+DELIVERY_FEE = Decimal("6.90")
+FREE_DELIVERY_FROM = Decimal("100.00")
+
+
+@dataclass
+class CartLine:
+    variant: Variant
+    quantity: int
+
+    @property
+    def product(self):
+        return self.variant.product
+
+    @property
+    def total(self):
+        return self.variant.product.price * self.quantity
+
+    @property
+    def problem(self):
+        """Why this line cannot be bought as it is, or None."""
+        if not self.variant.product.is_published:
+            return _("This product is no longer sold.")
+        if self.variant.stock == 0:
+            return _("This size is no longer available.")
+        if self.variant.stock < self.quantity:
+            return _("Only %(stock)s left: lower the quantity.") % {"stock": self.variant.stock}
+        return None
+
+
+class Cart:
+    def __init__(self, session):
+        self.session = session
+        raw = session.get(SESSION_KEY, {})
+        self.items = {}
+        if isinstance(raw, dict):
+            for key, quantity in raw.items():
+                if str(key).isdigit() and isinstance(quantity, int) and quantity > 0:
+                    self.items[int(key)] = min(quantity, MAX_QUANTITY)
+
+    def __len__(self):
+        """The number of items, every unit counted."""
+        return sum(self.items.values())
+
+    def quantity_of(self, variant_id):
+        return self.items.get(variant_id, 0)
+
+    def set(self, variant_id, quantity):
+        if quantity <= 0:
+            self.items.pop(variant_id, None)
+        else:
+            self.items[variant_id] = min(quantity, MAX_QUANTITY)
+        self._save()
+
+    def clear(self):
+        self.items = {}
+        self._save()
+
+    def _save(self):
+        self.session[SESSION_KEY] = {str(k): v for k, v in self.items.items()}
+
+    def lines(self):
+        """The cart's lines with their variants, products and covers (two queries)."""
+        if not self.items:
+            return []
+        variants = list(
+            Variant.objects.filter(pk__in=self.items)
+            .select_related("product")
+            .order_by("product__name", "position", "pk")
+        )
+        prefetch_related_objects([v.product for v in variants], cover_prefetch())
+        return [CartLine(variant, self.items[variant.pk]) for variant in variants]
+
+
+def totals(subtotal: Decimal, delivery: str | None = None) -> dict:
+    """Subtotal, delivery fee and total for a delivery method."""
+    fee = Decimal("0.00")
+    if delivery == "home" and subtotal < FREE_DELIVERY_FROM:
+        fee = DELIVERY_FEE
+    return {"subtotal": subtotal, "delivery_fee": fee, "total": subtotal + fee}

@@ -1,0 +1,85 @@
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from catalog.models import Variant
+from shop.cart import MAX_QUANTITY
+from shop.models import Order, Store, postcode_validator
+
+
+class AddToCartForm(forms.Form):
+    variant = forms.ModelChoiceField(
+        queryset=Variant.objects.filter(product__is_published=True).select_related("product"),
+        label=_("Size and colour"),
+        error_messages={"invalid_choice": _("Choose a size and colour that we sell.")},
+    )
+    quantity = forms.IntegerField(
+        label=_("Quantity"), min_value=1, max_value=MAX_QUANTITY, initial=1
+    )
+
+
+class CartLineForm(forms.Form):
+    variant = forms.IntegerField(min_value=1)
+    quantity = forms.IntegerField(label=_("Quantity"), min_value=0, max_value=MAX_QUANTITY)
+
+
+class CheckoutForm(forms.Form):
+    email = forms.EmailField(label=_("E-mail"))
+    name = forms.CharField(label=_("Full name"), max_length=120)
+    phone = forms.RegexField(
+        label=_("Phone"),
+        regex=r"^\+?[0-9 .()-]{6,20}$",
+        required=False,
+        error_messages={"invalid": _("Enter a phone number, e.g. 06 12 34 56 78.")},
+    )
+    delivery = forms.ChoiceField(
+        label=_("Delivery"), choices=Order.Delivery.choices, widget=forms.RadioSelect
+    )
+    street = forms.CharField(label=_("Street and number"), max_length=200, required=False)
+    postcode = forms.CharField(
+        label=_("Postal code"), max_length=5, required=False, validators=[postcode_validator]
+    )
+    city = forms.CharField(label=_("City"), max_length=100, required=False)
+    store = forms.ModelChoiceField(
+        label=_("Collection store"),
+        queryset=Store.objects.none(),
+        required=False,
+        empty_label=_("Choose a store"),
+        error_messages={
+            "invalid_choice": _("This store does not take click-and-collect orders today.")
+        },
+    )
+    payment_method = forms.ChoiceField(
+        label=_("Payment"), choices=Order.Payment.choices, widget=forms.RadioSelect
+    )
+    accept_terms = forms.BooleanField(
+        label=_("I accept the terms of sale."),
+        error_messages={"required": _("Please accept the terms of sale to order.")},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["store"].queryset = Store.objects.collect_points(timezone.localdate())
+
+    def clean(self):
+        data = super().clean()
+        delivery = data.get("delivery")
+        if delivery == Order.Delivery.HOME:
+            for name in ("street", "postcode", "city"):
+                if not data.get(name) and name not in self.errors:
+                    self.add_error(name, _("Needed for home delivery."))
+            data["store"] = None
+        elif (
+            delivery == Order.Delivery.COLLECT
+            and not data.get("store")
+            and "store" not in self.errors
+        ):
+            self.add_error("store", _("Choose the store where you will collect your order."))
+        if (
+            data.get("payment_method") == Order.Payment.AT_STORE
+            and delivery != Order.Delivery.COLLECT
+        ):
+            self.add_error(
+                "payment_method", _("Paying at the store is only possible with click and collect.")
+            )
+        return data

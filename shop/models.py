@@ -1,0 +1,182 @@
+"""Stores, orders and their lines."""
+
+import secrets
+
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from catalog.models import Variant
+
+postcode_validator = RegexValidator(r"^\d{5}$", _("A French postal code has five digits."))
+
+
+class StoreQuerySet(models.QuerySet):
+    def open_on(self, day):
+        """Stores open on `day`: opened by then and not yet closed."""
+        return self.filter(Q(opens_on__lte=day), Q(closes_on__isnull=True) | Q(closes_on__gte=day))
+
+    def collect_points(self, day):
+        """Stores where an order can be collected on `day`."""
+        return self.open_on(day).filter(click_and_collect=True)
+
+
+class StoreManager(models.Manager.from_queryset(StoreQuerySet)):
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
+class Store(models.Model):
+    class Kind(models.TextChoices):
+        PERMANENT = "permanent", _("Permanent store")
+        POPUP = "popup", _("Pop-up store")
+
+    name = models.CharField(_("name"), max_length=120)
+    slug = models.SlugField(_("slug"), unique=True)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind, default=Kind.PERMANENT)
+    street = models.CharField(_("street"), max_length=200)
+    postcode = models.CharField(_("postal code"), max_length=5, validators=[postcode_validator])
+    city = models.CharField(_("city"), max_length=100)
+    opens_on = models.DateField(_("opening date"))
+    closes_on = models.DateField(
+        _("closing date"), null=True, blank=True, help_text=_("Empty for a permanent store.")
+    )
+    assortment = models.TextField(
+        _("assortment"), blank=True, help_text=_("What shoppers find there, in a sentence or two.")
+    )
+    click_and_collect = models.BooleanField(
+        _("click and collect"), default=True, help_text=_("Orders can be collected here.")
+    )
+    email = models.EmailField(_("e-mail"), help_text=_("Receives click-and-collect orders."))
+
+    objects = StoreManager()
+
+    class Meta:
+        verbose_name = _("store")
+        verbose_name_plural = _("stores")
+        ordering = ["kind", "city", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(closes_on__isnull=True) | Q(closes_on__gte=models.F("opens_on")),
+                name="store_closes_after_opening",
+                violation_error_message=_("A store cannot close before it opens."),
+            ),
+            models.CheckConstraint(
+                condition=Q(postcode__regex=r"^[0-9]{5}$"), name="store_postcode_five_digits"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.city})"
+
+    def natural_key(self):
+        return (self.slug,)
+
+    def is_open_on(self, day):
+        return self.opens_on <= day and (self.closes_on is None or self.closes_on >= day)
+
+
+def new_token():
+    return secrets.token_urlsafe(24)
+
+
+class Order(models.Model):
+    class Delivery(models.TextChoices):
+        HOME = "home", _("Home delivery")
+        COLLECT = "collect", _("Click and collect")
+
+    class Payment(models.TextChoices):
+        TRANSFER = "transfer", _("Bank transfer")
+        AT_STORE = "at_store", _("Pay at collection")
+
+    class Status(models.TextChoices):
+        AWAITING_PAYMENT = "awaiting_payment", _("Awaiting payment")
+        PAID = "paid", _("Paid")
+        READY = "ready", _("Ready for collection")
+        SHIPPED = "shipped", _("Shipped")
+        COLLECTED = "collected", _("Collected")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    number = models.CharField(_("number"), max_length=20, unique=True, editable=False)
+    token = models.CharField(max_length=40, unique=True, default=new_token, editable=False)
+    email = models.EmailField(_("e-mail"))
+    name = models.CharField(_("name"), max_length=120)
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    street = models.CharField(_("street"), max_length=200, blank=True)
+    postcode = models.CharField(_("postal code"), max_length=5, blank=True)
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    delivery = models.CharField(_("delivery"), max_length=10, choices=Delivery)
+    store = models.ForeignKey(
+        Store,
+        verbose_name=_("collection store"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="orders",
+    )
+    payment_method = models.CharField(_("payment"), max_length=10, choices=Payment)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status, default=Status.AWAITING_PAYMENT
+    )
+    subtotal = models.DecimalField(_("subtotal (€)"), max_digits=10, decimal_places=2)
+    delivery_fee = models.DecimalField(_("delivery (€)"), max_digits=8, decimal_places=2)
+    total = models.DecimalField(_("total (€)"), max_digits=10, decimal_places=2)
+    stock_returned = models.BooleanField(_("stock put back"), default=False, editable=False)
+    created_at = models.DateTimeField(_("placed"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("order")
+        verbose_name_plural = _("orders")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(subtotal__gte=0) & Q(delivery_fee__gte=0) & Q(total__gte=0),
+                name="order_amounts_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(delivery="home", store__isnull=True)
+                | Q(delivery="collect", store__isnull=False),
+                name="order_collect_needs_store",
+            ),
+            models.CheckConstraint(
+                condition=~Q(payment_method="at_store") | Q(delivery="collect"),
+                name="order_pay_at_store_only_when_collecting",
+            ),
+        ]
+
+    def __str__(self):
+        return self.number
+
+    def get_absolute_url(self):
+        return reverse("shop:order", kwargs={"token": self.token})
+
+
+class OrderLine(models.Model):
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines")
+    variant = models.ForeignKey(
+        Variant, on_delete=models.SET_NULL, null=True, related_name="order_lines"
+    )
+    product_name = models.CharField(_("product"), max_length=120)
+    variant_label = models.CharField(_("size / colour"), max_length=80, blank=True)
+    sku = models.CharField(_("SKU"), max_length=40)
+    unit_price = models.DecimalField(_("unit price (€)"), max_digits=8, decimal_places=2)
+    quantity = models.PositiveIntegerField(_("quantity"))
+    line_total = models.DecimalField(_("line total (€)"), max_digits=10, decimal_places=2)
+
+    class Meta:
+        verbose_name = _("order line")
+        verbose_name_plural = _("order lines")
+        ordering = ["pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(quantity__gt=0), name="line_quantity_positive"),
+            models.CheckConstraint(
+                condition=Q(unit_price__gte=0) & Q(line_total__gte=0),
+                name="line_amounts_not_negative",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.quantity} × {self.product_name}"

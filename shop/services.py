@@ -1,0 +1,199 @@
+"""Writes that span the shop's models: placing an order, moving it along, e-mails."""
+
+import secrets
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.db.models import F
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from catalog.models import Variant
+from shop.cart import totals
+from shop.models import Order, OrderLine, Store
+
+
+class LineUnavailable(Exception):
+    """A cart line cannot be served; nothing was written."""
+
+    def __init__(self, variant_id, name, reason):
+        super().__init__(f"{name}: {reason}")
+        self.variant_id = variant_id
+        self.name = name
+        self.reason = reason
+
+
+class TransitionRefused(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class Customer:
+    email: str
+    name: str
+    phone: str = ""
+    street: str = ""
+    postcode: str = ""
+    city: str = ""
+
+
+@transaction.atomic
+def order_place(
+    *,
+    items: dict[int, int],
+    customer: Customer,
+    delivery: str,
+    payment_method: str,
+    store: Store | None = None,
+) -> Order:
+    """Turn cart items {variant id: quantity} into an order, taking the stock.
+
+    Prices, names and stock are read from the database, never from the cart.
+    Each line's stock is taken with a conditional UPDATE (stock >= quantity),
+    so two buyers can never both take the last unit. If one line cannot be
+    served, LineUnavailable is raised and the transaction rolls back: no order,
+    no stock taken.
+    """
+    if not items:
+        raise LineUnavailable(None, "", _("Your cart is empty."))
+    today = timezone.localdate()
+    if delivery == Order.Delivery.COLLECT:
+        if store is None or not Store.objects.collect_points(today).filter(pk=store.pk).exists():
+            raise TransitionRefused(_("This store does not take click-and-collect orders today."))
+    else:
+        store = None
+
+    variants = {
+        v.pk: v for v in Variant.objects.select_related("product").filter(pk__in=list(items))
+    }
+    # A fixed order of updates: concurrent orders on the same variants wait
+    # for each other instead of deadlocking.
+    for variant_id in sorted(items):
+        quantity = items[variant_id]
+        variant = variants.get(variant_id)
+        if variant is None or not variant.product.is_published:
+            name = variant.product.name if variant else _("A product")
+            raise LineUnavailable(variant_id, name, _("it is no longer sold."))
+        # One row, no join: PostgreSQL re-checks "stock >= quantity" against
+        # the row a concurrent order just updated, and skips it if short.
+        taken = Variant.objects.filter(pk=variant_id, stock__gte=quantity).update(
+            stock=F("stock") - quantity
+        )
+        if not taken:
+            raise LineUnavailable(
+                variant_id, variant.product.name, _("it is no longer available in that quantity.")
+            )
+
+    lines = [
+        OrderLine(
+            variant=variants[variant_id],
+            product_name=variants[variant_id].product.name,
+            variant_label=" / ".join(
+                part for part in (variants[variant_id].size, variants[variant_id].colour) if part
+            ),
+            sku=variants[variant_id].sku,
+            unit_price=variants[variant_id].product.price,
+            quantity=quantity,
+            line_total=variants[variant_id].product.price * quantity,
+        )
+        for variant_id, quantity in sorted(items.items())
+    ]
+    amounts = totals(sum((line.line_total for line in lines), Decimal("0.00")), delivery)
+    order = Order(
+        number=f"TMP-{secrets.token_hex(8)}",
+        email=customer.email,
+        name=customer.name,
+        phone=customer.phone,
+        street=customer.street,
+        postcode=customer.postcode,
+        city=customer.city,
+        delivery=delivery,
+        store=store,
+        payment_method=payment_method,
+        **amounts,
+    )
+    order.full_clean()
+    order.save()
+    # The number comes from the row's own id: unique without a counter to lock.
+    order.number = f"M-{today.year}-{order.pk:06d}"
+    order.save(update_fields=["number"])
+    for line in lines:
+        line.order = order
+    OrderLine.objects.bulk_create(lines)
+    return order
+
+
+TRANSITIONS = {
+    Order.Status.AWAITING_PAYMENT: {Order.Status.PAID, Order.Status.CANCELLED},
+    Order.Status.PAID: {Order.Status.SHIPPED, Order.Status.READY, Order.Status.CANCELLED},
+    Order.Status.READY: {Order.Status.COLLECTED, Order.Status.CANCELLED},
+    Order.Status.SHIPPED: set(),
+    Order.Status.COLLECTED: set(),
+    Order.Status.CANCELLED: set(),
+}
+
+
+@transaction.atomic
+def order_advance(*, order: Order, to_status: str) -> Order:
+    """Move `order` to `to_status` if the move is allowed; cancelling puts the stock back once.
+
+    A click-and-collect order paid at the store may go to "ready" before it is
+    paid; it is paid when collected. Home deliveries are shipped, never collected.
+    """
+    order = Order.objects.select_for_update().get(pk=order.pk)
+    allowed = set(TRANSITIONS[order.status])
+    if (
+        order.payment_method == Order.Payment.AT_STORE
+        and order.status == order.Status.AWAITING_PAYMENT
+    ):
+        allowed.add(Order.Status.READY)
+    if order.delivery == Order.Delivery.HOME:
+        allowed -= {Order.Status.READY, Order.Status.COLLECTED}
+    else:
+        allowed -= {Order.Status.SHIPPED}
+    if to_status not in allowed:
+        raise TransitionRefused(
+            _("Order %(number)s cannot go from “%(from)s” to “%(to)s”.")
+            % {
+                "number": order.number,
+                "from": order.get_status_display(),
+                "to": Order.Status(to_status).label,
+            }
+        )
+    if to_status == Order.Status.CANCELLED and not order.stock_returned:
+        for line in order.lines.exclude(variant=None):
+            Variant.objects.filter(pk=line.variant_id).update(stock=F("stock") + line.quantity)
+        order.stock_returned = True
+    order.status = to_status
+    order.save(update_fields=["status", "stock_returned", "updated_at"])
+    return order
+
+
+def order_send_confirmation(*, order: Order) -> None:
+    """E-mail the shopper their order, and the store its click-and-collect order."""
+    context = {"order": order, "lines": list(order.lines.all()), "site_url": settings.SITE_URL}
+    _send(
+        subject=_("Your Millet order %(number)s") % {"number": order.number},
+        template="shop/emails/confirmation",
+        context=context,
+        to=[order.email],
+    )
+    if order.store_id:
+        _send(
+            subject=_("Click and collect: order %(number)s") % {"number": order.number},
+            template="shop/emails/store_notice",
+            context=context,
+            to=[order.store.email],
+        )
+
+
+def _send(*, subject, template, context, to):
+    message = EmailMultiAlternatives(
+        subject=subject, body=render_to_string(f"{template}.txt", context), to=to
+    )
+    message.attach_alternative(render_to_string(f"{template}.html", context), "text/html")
+    message.send()

@@ -1,0 +1,147 @@
+from decimal import Decimal
+
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from shop.cart import FREE_DELIVERY_FROM, Cart, totals
+from shop.forms import AddToCartForm, CartLineForm, CheckoutForm
+from shop.models import Order, Store
+from shop.services import (
+    Customer,
+    LineUnavailable,
+    TransitionRefused,
+    order_place,
+    order_send_confirmation,
+)
+
+
+def _back(request, fallback):
+    target = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        return redirect(target)
+    return redirect(fallback)
+
+
+@require_POST
+def cart_add(request):
+    form = AddToCartForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return _back(request, "shop:cart")
+    variant, quantity = form.cleaned_data["variant"], form.cleaned_data["quantity"]
+    cart = Cart(request.session)
+    wanted = cart.quantity_of(variant.pk) + quantity
+    if wanted > variant.stock:
+        if variant.stock == 0:
+            messages.error(request, _("This size is sold out."))
+        else:
+            messages.error(
+                request,
+                _("Only %(stock)s left in this size: your cart cannot hold %(wanted)s.")
+                % {"stock": variant.stock, "wanted": wanted},
+            )
+        return _back(request, "shop:cart")
+    cart.set(variant.pk, wanted)
+    messages.success(
+        request, _("%(product)s was added to your cart.") % {"product": variant.product.name}
+    )
+    return redirect("shop:cart")
+
+
+@require_http_methods(["GET", "POST"])
+def cart_view(request):
+    cart = Cart(request.session)
+    if request.method == "POST":
+        form = CartLineForm(request.POST)
+        if form.is_valid() and form.cleaned_data["variant"] in cart.items:
+            cart.set(form.cleaned_data["variant"], form.cleaned_data["quantity"])
+            messages.success(request, _("Your cart was updated."))
+        else:
+            messages.error(request, _("That change could not be made to your cart."))
+        return redirect("shop:cart")
+    lines = cart.lines()
+    subtotal = sum((line.total for line in lines), Decimal("0.00"))
+    context = {
+        "lines": lines,
+        "subtotal": subtotal,
+        "free_delivery_from": FREE_DELIVERY_FROM,
+        "missing_for_free_delivery": max(FREE_DELIVERY_FROM - subtotal, Decimal("0.00")),
+        "can_checkout": bool(lines) and not any(line.problem for line in lines),
+    }
+    return render(request, "shop/cart.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def checkout(request):
+    cart = Cart(request.session)
+    lines = cart.lines()
+    if not lines:
+        messages.info(request, _("Your cart is empty."))
+        return redirect("shop:cart")
+    if any(line.problem for line in lines):
+        messages.error(request, _("Some items in your cart are no longer available as they were."))
+        return redirect("shop:cart")
+    form = CheckoutForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            order = order_place(
+                items=dict(cart.items),
+                customer=Customer(
+                    email=data["email"],
+                    name=data["name"],
+                    phone=data["phone"],
+                    street=data["street"],
+                    postcode=data["postcode"],
+                    city=data["city"],
+                ),
+                delivery=data["delivery"],
+                payment_method=data["payment_method"],
+                store=data.get("store"),
+            )
+        except LineUnavailable as problem:
+            messages.error(
+                request,
+                _("%(product)s: %(reason)s Your cart is kept; please change it.")
+                % {"product": problem.name, "reason": problem.reason},
+            )
+            return redirect("shop:cart")
+        except TransitionRefused as problem:
+            form.add_error("store", str(problem))
+        else:
+            cart.clear()
+            order_send_confirmation(order=order)
+            return redirect(order)
+    subtotal = sum((line.total for line in lines), Decimal("0.00"))
+    context = {
+        "form": form,
+        "lines": lines,
+        "home": totals(subtotal, Order.Delivery.HOME),
+        "collect": totals(subtotal, Order.Delivery.COLLECT),
+    }
+    return render(request, "shop/checkout.html", context)
+
+
+@require_GET
+def order_detail(request, token):
+    order = get_object_or_404(Order.objects.select_related("store"), token=token)
+    context = {"order": order, "lines": order.lines.all()}
+    return render(request, "shop/order.html", context)
+
+
+@require_GET
+def stores(request):
+    today = timezone.localdate()
+    all_stores = list(Store.objects.all())
+    context = {
+        "today": today,
+        "permanent": [s for s in all_stores if s.kind == Store.Kind.PERMANENT],
+        "popups": [s for s in all_stores if s.kind == Store.Kind.POPUP],
+    }
+    return render(request, "shop/stores.html", context)

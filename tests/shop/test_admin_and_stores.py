@@ -1,0 +1,128 @@
+import datetime
+
+import pytest
+from django.contrib.auth.models import User
+
+from catalog.models import Variant
+from shop.models import Order, Store
+from shop.services import Customer, order_place
+from tests.factories import make_variant
+from tests.shop.factories import make_store
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def staff(client):
+    client.force_login(User.objects.create_superuser("chef", "chef@millet.example", "pw-chef-1"))
+    return client
+
+
+def an_order(stock=5, quantity=2, **overrides):
+    variant = make_variant(stock=stock)
+    fields = {
+        "items": {variant.pk: quantity},
+        "customer": Customer(
+            email="a@example.org", name="Anne", street="1 rue", postcode="74000", city="Annecy"
+        ),
+        "delivery": "home",
+        "payment_method": "transfer",
+        **overrides,
+    }
+    return order_place(**fields), variant
+
+
+def act(client, action, orders):
+    return client.post(
+        "/admin/shop/order/",
+        {"action": action, "_selected_action": [o.pk for o in orders]},
+        follow=True,
+    )
+
+
+def test_staff_see_orders_with_filters_and_search(staff):
+    order, _ = an_order()
+
+    assert staff.get("/admin/shop/order/").status_code == 200
+    assert staff.get(f"/admin/shop/order/{order.pk}/change/").status_code == 200
+    found = staff.get(f"/admin/shop/order/?q={order.number}").context["cl"].result_list
+    assert list(found) == [order]
+    assert staff.get("/admin/shop/order/?status=paid").context["cl"].result_count == 0
+    assert staff.get("/admin/shop/order/add/").status_code == 403
+
+
+def test_admin_actions_move_orders_and_refuse_impossible_moves(staff):
+    order, _ = an_order()
+
+    act(staff, "mark_paid", [order])
+    order.refresh_from_db()
+    assert order.status == "paid"
+
+    response = act(staff, "mark_collected", [order])
+    order.refresh_from_db()
+    assert order.status == "paid"
+    assert "ne peut pas passer de « Payée » à « Retirée »" in response.content.decode()
+
+
+def test_cancelling_from_the_admin_puts_the_stock_back_once(staff):
+    order, variant = an_order(stock=5, quantity=2)
+
+    act(staff, "mark_cancelled", [order])
+    act(staff, "mark_cancelled", [order])
+
+    assert Variant.objects.get(pk=variant.pk).stock == 5
+    assert Order.objects.get(pk=order.pk).status == "cancelled"
+
+
+def test_non_staff_cannot_open_orders(client):
+    order, _ = an_order()
+    client.force_login(User.objects.create_user("bob", password="pw-bob-1"))
+
+    assert client.get(f"/admin/shop/order/{order.pk}/change/").status_code == 302
+
+
+def test_the_stores_page_tells_open_closed_and_upcoming_stores_apart(client):
+    make_store(name="Millet Annecy")
+    make_store(
+        name="Boutique éphémère de Miramas",
+        kind="popup",
+        city="Miramas",
+        postcode="13140",
+        opens_on=datetime.date(2024, 11, 15),
+        closes_on=datetime.date(2025, 2, 25),
+        click_and_collect=False,
+    )
+    make_store(name="Millet Briançon", opens_on=datetime.date(2099, 5, 1))
+
+    html = client.get("/boutiques/").content.decode()
+
+    assert "Fermée : ouverte du 15 novembre 2024 au 25 février 2025" in html
+    assert "Ouvre le 1 mai 2099" in html
+    assert "Retrait en magasin : oui" in html
+
+
+def test_open_on_and_collect_points():
+    open_store = make_store()
+    popup = make_store(
+        kind="popup", opens_on=datetime.date(2024, 11, 15), closes_on=datetime.date(2025, 2, 25)
+    )
+    make_store(click_and_collect=False)
+
+    assert set(Store.objects.open_on(datetime.date(2025, 1, 1))) >= {open_store, popup}
+    assert popup not in Store.objects.open_on(datetime.date(2025, 2, 26))
+    assert set(Store.objects.collect_points(datetime.date(2026, 11, 23))) == {open_store}
+
+
+def test_the_stores_fixture_holds_the_miramas_pop_up():
+    from django.core.management import call_command
+
+    call_command("loaddata", "fixtures/stores.json", verbosity=0)
+
+    miramas = Store.objects.get(city="Miramas")
+    assert (miramas.kind, miramas.opens_on, miramas.closes_on) == (
+        "popup",
+        datetime.date(2024, 11, 15),
+        datetime.date(2025, 2, 25),
+    )
+    assert "90 %" in miramas.assortment
+    assert Store.objects.filter(kind="permanent", click_and_collect=True).count() >= 3

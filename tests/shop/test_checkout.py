@@ -1,0 +1,208 @@
+"""Checkout: the form's rules, the order it places, the e-mails and the confirmation page."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.test import Client
+
+from catalog.models import Variant
+from shop.models import Order
+from tests.factories import make_product, make_variant
+from tests.shop.factories import make_store
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def cart(client):
+    """A cart holding 2 × a 29.90 € hat and 1 × a 45.00 € pack."""
+    hat = make_variant(product=make_product(name="Bonnet", price="29.90"), size="", stock=10)
+    pack = make_variant(product=make_product(name="Sac Hiker 20", price="45.00"), size="", stock=3)
+    client.post("/panier/ajouter/", {"variant": hat.pk, "quantity": 2})
+    client.post("/panier/ajouter/", {"variant": pack.pk, "quantity": 1})
+    return {"hat": hat, "pack": pack}
+
+
+def home_delivery(**overrides):
+    return {
+        "email": "lea@example.org",
+        "name": "Léa Martin",
+        "phone": "06 12 34 56 78",
+        "delivery": "home",
+        "street": "3 chemin des Alpages",
+        "postcode": "73000",
+        "city": "Chambéry",
+        "payment_method": "transfer",
+        "accept_terms": "on",
+        **overrides,
+    }
+
+
+def test_a_home_delivery_order_freezes_prices_takes_stock_and_empties_the_cart(client, cart):
+    response = client.post("/commande/", home_delivery(), follow=True)
+
+    order = Order.objects.get()
+    assert response.redirect_chain[-1][0] == f"/commande/{order.token}/"
+    assert order.number == f"M-{datetime.date.today().year}-{order.pk:06d}"
+    assert order.subtotal == Decimal("104.80")
+    assert order.delivery_fee == Decimal("0.00")  # free from 100 €
+    assert order.total == Decimal("104.80")
+    assert [(line.product_name, line.quantity, line.line_total) for line in order.lines.all()] == [
+        ("Bonnet", 2, Decimal("59.80")),
+        ("Sac Hiker 20", 1, Decimal("45.00")),
+    ]
+    assert Variant.objects.get(pk=cart["hat"].pk).stock == 8
+    assert Variant.objects.get(pk=cart["pack"].pk).stock == 2
+    assert client.session["cart"] == {}
+    html = response.content.decode()
+    assert f"Merci : la commande {order.number} est enregistrée" in html
+    assert "FR76 3000 6000 0112 3456 7890 189" in html
+
+
+def test_prices_come_from_the_database_not_the_cart(client, cart):
+    product = cart["pack"].product
+    product.price = Decimal("50.00")
+    product.save()
+
+    client.post("/commande/", home_delivery())
+
+    assert Order.objects.get().subtotal == Decimal("109.80")
+
+
+def test_home_delivery_below_the_threshold_pays_the_flat_fee(client):
+    variant = make_variant(product=make_product(price="29.90"), stock=5)
+    client.post("/panier/ajouter/", {"variant": variant.pk, "quantity": 1})
+
+    client.post("/commande/", home_delivery())
+
+    order = Order.objects.get()
+    assert (order.delivery_fee, order.total) == (Decimal("6.90"), Decimal("36.80"))
+
+
+def test_click_and_collect_at_an_open_store_pays_there_and_notifies_the_store(
+    client, cart, mailoutbox
+):
+    store = make_store(name="Millet Annecy", email="annecy@millet.example")
+
+    client.post(
+        "/commande/",
+        home_delivery(
+            delivery="collect",
+            store=store.pk,
+            street="",
+            postcode="",
+            city="",
+            payment_method="at_store",
+        ),
+    )
+
+    order = Order.objects.get()
+    assert (order.store, order.delivery_fee, order.payment_method) == (store, 0, "at_store")
+    assert [message.to for message in mailoutbox] == [
+        ["lea@example.org"],
+        ["annecy@millet.example"],
+    ]
+    shopper, shop = mailoutbox
+    assert order.number in shopper.subject
+    assert "Vous payez au retrait de votre commande." in shopper.body
+    assert f"http://127.0.0.1:8000/commande/{order.token}/" in shopper.body
+    assert shopper.alternatives[0].mimetype == "text/html"
+    assert "[" + cart["hat"].sku + "]" in shop.body
+
+
+def test_the_confirmation_e_mail_gives_the_bank_details_for_a_transfer(client, cart, mailoutbox):
+    client.post("/commande/", home_delivery())
+
+    (message,) = mailoutbox
+    order = Order.objects.get()
+    assert f"avec la référence {order.number}" in message.body
+    assert "104,80 €" in message.body
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "message"),
+    [
+        ({"email": "pas-un-email"}, "email", "Saisissez une adresse de courriel valide."),
+        ({"postcode": "7300"}, "postcode", "Un code postal français comporte cinq chiffres."),
+        ({"postcode": "ABCDE"}, "postcode", "Un code postal français comporte cinq chiffres."),
+        ({"city": ""}, "city", "Nécessaire pour la livraison à domicile."),
+        ({"phone": "<script>"}, "phone", "Saisissez un numéro de téléphone"),
+        ({"accept_terms": ""}, "accept_terms", "Merci d’accepter les conditions générales"),
+        ({"payment_method": "at_store"}, "payment_method", "n’est possible qu’avec le retrait"),
+        ({"delivery": "collect"}, "store", "Choisissez le magasin"),
+        ({"delivery": "drone"}, "delivery", "Sélectionnez un choix valide"),
+    ],
+)
+def test_each_field_is_checked_with_a_clear_message(client, cart, changes, field, message):
+    response = client.post("/commande/", home_delivery(**changes))
+
+    assert response.status_code == 200
+    assert message in " ".join(response.context["form"].errors[field])
+    assert not Order.objects.exists()
+    assert Variant.objects.get(pk=cart["hat"].pk).stock == 10
+
+
+@pytest.mark.parametrize(
+    "store_changes",
+    [
+        {"closes_on": datetime.date(2025, 2, 25), "opens_on": datetime.date(2024, 11, 15)},
+        {"opens_on": datetime.date(2099, 1, 1)},
+        {"click_and_collect": False},
+    ],
+)
+def test_a_closed_store_or_one_without_click_and_collect_is_refused(client, cart, store_changes):
+    store = make_store(**store_changes)
+
+    response = client.post("/commande/", home_delivery(delivery="collect", store=store.pk))
+
+    assert "Ce magasin ne propose pas le retrait" in response.content.decode()
+    assert not Order.objects.exists()
+
+
+def test_a_line_sold_out_meanwhile_places_nothing_and_keeps_the_cart(client, cart):
+    Variant.objects.filter(pk=cart["pack"].pk).update(stock=0)
+
+    response = client.post("/commande/", home_delivery(), follow=True)
+
+    assert not Order.objects.exists()
+    assert Variant.objects.get(pk=cart["hat"].pk).stock == 10
+    assert response.redirect_chain[-1][0] == "/panier/"
+    assert "Cette taille n’est plus disponible." in response.content.decode()
+    assert len(client.session["cart"]) == 2
+
+
+def test_checkout_without_csrf_token_is_refused(client, cart):
+    strict = Client(enforce_csrf_checks=True)
+    strict.cookies = client.cookies  # the same shopper, same cart, no token
+
+    response = strict.post("/commande/", home_delivery())
+
+    assert response.status_code == 403
+    assert not Order.objects.exists()
+
+
+def test_an_empty_cart_cannot_check_out(client):
+    response = client.post("/commande/", home_delivery(), follow=True)
+
+    assert "Votre panier est vide." in response.content.decode()
+    assert not Order.objects.exists()
+
+
+def test_the_confirmation_page_needs_the_token(client, cart):
+    client.post("/commande/", home_delivery())
+    order = Order.objects.get()
+
+    assert client.get(f"/commande/{order.token}/").status_code == 200
+    assert Client().get(f"/commande/{order.token}/").status_code == 200  # a shared link works
+    assert client.get(f"/commande/{order.number}/").status_code == 404
+    assert client.get(f"/commande/{order.token[:-1]}x/").status_code == 404
+
+
+def test_the_checkout_page_runs_a_fixed_number_of_queries(client, cart, django_assert_num_queries):
+    make_store()
+
+    # 1. session, 2. cart variants with products, 3. covers, 4. open stores
+    with django_assert_num_queries(4):
+        response = client.get("/commande/")
+    assert response.status_code == 200
