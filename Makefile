@@ -53,6 +53,7 @@ run: demo static ## Set up everything and serve the site on http://127.0.0.1:800
 	$(MANAGE) runserver $(HOST):$(PORT)
 
 test: $(VENV)/.installed-dev ## Lint, check migrations and run the whole suite
+	@mkdir -p var
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(MANAGE) makemigrations --check --dry-run

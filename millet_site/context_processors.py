@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 # (label, URL name) of the sections in the header and footer.
 MAIN_NAVIGATION = [
     (_("Catalogue"), "catalog:list"),
+    (_("Our story"), "heritage:timeline"),
     (_("Stores"), "shop:stores"),
 ]
 

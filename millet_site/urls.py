@@ -20,6 +20,7 @@ urlpatterns += i18n_patterns(
     path("", views.home, name="home"),
     path("", include("catalog.urls")),
     path("", include("shop.urls")),
+    path("", include("heritage.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=False,
 )

@@ -1,0 +1,47 @@
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_GET
+
+from catalog.models import Product
+from heritage.models import Expedition, Person, TimelineEvent
+
+
+@require_GET
+def timeline(request):
+    events = list(TimelineEvent.objects.for_timeline())
+    groups = []
+    for event in events:
+        if not groups or groups[-1]["label"] != event.group_label:
+            groups.append({"label": event.group_label, "anchor": event.group_anchor, "events": []})
+        groups[-1]["events"].append(event)
+    return render(request, "heritage/timeline.html", {"groups": groups})
+
+
+@require_GET
+def event_detail(request, slug):
+    event = get_object_or_404(
+        TimelineEvent.objects.for_timeline().select_related("expedition"), slug=slug
+    )
+    products = Product.objects.for_listing().filter(timeline_events=event).order_by("name")
+    return render(request, "heritage/event.html", {"event": event, "products": products})
+
+
+@require_GET
+def person_detail(request, slug):
+    person = get_object_or_404(Person, slug=slug)
+    events = person.events.published()
+    return render(request, "heritage/person.html", {"person": person, "events": events})
+
+
+@require_GET
+def expedition_detail(request, slug):
+    expedition = get_object_or_404(Expedition.objects.prefetch_related("members"), slug=slug)
+    events = expedition.events.published().prefetch_related("related_products")
+    return render(request, "heritage/expedition.html", {"expedition": expedition, "events": events})
+
+
+@require_GET
+def made_in_france(request):
+    products = Product.objects.for_listing().filter(made_in_france=True).order_by("name")
+    stories = TimelineEvent.objects.published().filter(related_products__made_in_france=True)
+    context = {"products": products, "stories": stories.distinct()}
+    return render(request, "heritage/made_in_france.html", context)
