@@ -8,6 +8,7 @@ MAIN_NAVIGATION = [
     (_("Catalogue"), "catalog:list"),
     (_("Our story"), "heritage:timeline"),
     (_("Stores"), "shop:stores"),
+    (_("Repairs"), "repairs:service"),
 ]
 
 

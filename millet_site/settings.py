@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "catalog",
     "heritage",
     "shop",
+    "repairs",
 ]
 
 MIDDLEWARE = [
@@ -135,6 +136,8 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
+# Shoppers' repair photos: never served as files, only through the tracking page.
+PRIVATE_MEDIA_ROOT = Path(env_str("PRIVATE_MEDIA_ROOT", str(VAR_DIR / "private")))
 # Django serves uploads itself in development; in production the proxy in
 # front of gunicorn should serve MEDIA_ROOT at MEDIA_URL instead.
 SERVE_MEDIA = env_bool("DJANGO_SERVE_MEDIA", default=DEBUG)

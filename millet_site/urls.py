@@ -21,6 +21,7 @@ urlpatterns += i18n_patterns(
     path("", include("catalog.urls")),
     path("", include("shop.urls")),
     path("", include("heritage.urls")),
+    path("", include("repairs.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=False,
 )

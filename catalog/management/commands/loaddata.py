@@ -38,6 +38,7 @@ class Command(loaddata.Command):
             if not default_storage.exists(name):
                 source = FIXTURE_MEDIA / name
                 if not source.is_file():
+                    self.stderr.write(f"No file for {name} in MEDIA_ROOT nor in {FIXTURE_MEDIA}.")
                     continue
                 with source.open("rb") as handle:
                     stored = default_storage.save(name, File(handle))

@@ -1,0 +1,114 @@
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from catalog.images import validate_image
+from catalog.models import Product
+from repairs.services import MAX_PHOTOS
+
+
+class MultipleImageInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class PhotosField(forms.FileField):
+    """Up to three photos, each checked by Pillow."""
+
+    widget = MultipleImageInput(attrs={"accept": "image/jpeg,image/png,image/webp"})
+
+    def clean(self, data, initial=None):
+        files = [f for f in (data or []) if f] if isinstance(data, list | tuple) else [data]
+        files = [f for f in files if f]
+        if len(files) > MAX_PHOTOS:
+            raise ValidationError(
+                _("At most %(count)s photos, please."), params={"count": MAX_PHOTOS}
+            )
+        errors = []
+        for upload in files:
+            try:
+                validate_image(upload)
+            except ValidationError as error:
+                errors.extend(f"{upload.name} : {message}" for message in error.messages)
+        if errors:
+            raise ValidationError(errors)
+        return files
+
+
+class RepairRequestForm(forms.Form):
+    name = forms.CharField(label=_("Full name"), max_length=120)
+    email = forms.EmailField(label=_("E-mail"))
+    phone = forms.RegexField(
+        label=_("Phone"),
+        regex=r"^\+?[0-9 .()-]{6,20}$",
+        required=False,
+        error_messages={"invalid": _("Enter a phone number, e.g. 06 12 34 56 78.")},
+    )
+    product = forms.CharField(
+        label=_("Product from our catalogue"),
+        max_length=120,
+        required=False,
+        help_text=_("Start typing its name and pick it from the suggestions."),
+        widget=forms.TextInput(attrs={"list": "catalogue-products", "autocomplete": "off"}),
+    )
+    product_description = forms.CharField(
+        label=_("Or describe the item"),
+        max_length=200,
+        required=False,
+        help_text=_("For older gear, e.g. “Red Millet pack from the 1990s”."),
+    )
+    purchase_year = forms.IntegerField(label=_("Year of purchase"), required=False, min_value=1921)
+    damage = forms.CharField(
+        label=_("What is damaged?"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("Where, how big, since when: the more we know, the better the quote."),
+    )
+    photos = PhotosField(
+        label=_("Photos (up to 3)"),
+        required=False,
+        help_text=_("JPEG, PNG or WebP, 10 MB each at most."),
+    )
+    street = forms.CharField(label=_("Street and number"), max_length=200)
+    postcode = forms.RegexField(
+        label=_("Postal code"),
+        regex=r"^\d{5}$",
+        error_messages={"invalid": _("A French postal code has five digits.")},
+    )
+    city = forms.CharField(label=_("City"), max_length=100)
+
+    def clean_product(self):
+        """The product whose name was typed or picked, or None when the field is empty."""
+        name = self.cleaned_data["product"].strip()
+        if not name:
+            return None
+        product = Product.objects.published().filter(name__iexact=name).first()
+        if product is None:
+            raise ValidationError(
+                _("“%(name)s” is not in our catalogue: describe the item below instead."),
+                params={"name": name},
+            )
+        return product
+
+    def clean_purchase_year(self):
+        year = self.cleaned_data["purchase_year"]
+        if year is not None and year > timezone.localdate().year:
+            raise ValidationError(_("The year of purchase cannot be in the future."))
+        return year
+
+    def clean(self):
+        data = super().clean()
+        named = data.get("product") or data.get("product_description")
+        if not named and "product" not in self.errors:
+            self.add_error(
+                "product_description", _("Choose the product in the list or describe the item.")
+            )
+        return data
+
+
+class TrackingForm(forms.Form):
+    reference = forms.CharField(label=_("Reference"), max_length=20)
+    email = forms.EmailField(label=_("E-mail used for the request"))
+
+    def clean_reference(self):
+        return self.cleaned_data["reference"].strip().upper()

@@ -1,0 +1,112 @@
+"""Writes on repair requests: creating one, moving it along, answering a quote."""
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from repairs.models import RepairCounter, RepairPhoto, RepairRequest, RepairStatusChange, Status
+
+MAX_PHOTOS = 3
+
+TRANSITIONS = {
+    Status.SUBMITTED: {Status.RECEIVED, Status.CLOSED},
+    Status.RECEIVED: {Status.DIAGNOSED, Status.CLOSED},
+    Status.DIAGNOSED: {Status.QUOTED, Status.IN_REPAIR, Status.SHIPPED_BACK},
+    Status.QUOTED: {Status.IN_REPAIR, Status.SHIPPED_BACK},
+    Status.IN_REPAIR: {Status.SHIPPED_BACK},
+    Status.SHIPPED_BACK: {Status.CLOSED},
+    Status.CLOSED: set(),
+}
+
+
+class MoveRefused(Exception):
+    pass
+
+
+def next_reference(year: int) -> str:
+    """Take the next number of `year` under a row lock: unique even when requests race."""
+    counter, _created = RepairCounter.objects.select_for_update().get_or_create(year=year)
+    counter.last += 1
+    counter.save(update_fields=["last"])
+    return f"R-{year}-{counter.last:05d}"
+
+
+@transaction.atomic
+def repair_request_create(*, fields: dict, photos=()) -> RepairRequest:
+    """Save a shopper's request with its photos and first history line, then e-mail them."""
+    if len(photos) > MAX_PHOTOS:
+        raise MoveRefused(_("At most %(count)s photos.") % {"count": MAX_PHOTOS})
+    repair = RepairRequest(**fields)
+    repair.reference = next_reference(timezone.localdate().year)
+    repair.full_clean()
+    repair.save()
+    for upload in photos:
+        photo = RepairPhoto(request=repair, image=upload)
+        photo.full_clean()
+        photo.save()
+    RepairStatusChange.objects.create(request=repair, status=Status.SUBMITTED)
+    transaction.on_commit(lambda: send_update(repair=repair, template="repairs/emails/received"))
+    return repair
+
+
+@transaction.atomic
+def repair_advance(*, repair: RepairRequest, to_status: str, by_user, note: str = ""):
+    """Move `repair` to `to_status`, recording who and when, and e-mail the shopper.
+
+    Impossible moves are refused: nothing leaves "closed"; "quote sent" needs a
+    quote amount; repairs start after a quote only once the shopper accepted it.
+    """
+    repair = RepairRequest.objects.select_for_update().get(pk=repair.pk)
+    if to_status not in TRANSITIONS[repair.status]:
+        raise MoveRefused(
+            _("Request %(reference)s cannot go from “%(from)s” to “%(to)s”.")
+            % {
+                "reference": repair.reference,
+                "from": repair.get_status_display(),
+                "to": Status(to_status).label,
+            }
+        )
+    if to_status == Status.QUOTED and repair.quote_amount is None:
+        raise MoveRefused(_("Fill in the quote amount before sending the quote."))
+    if (
+        repair.status == Status.QUOTED
+        and to_status == Status.IN_REPAIR
+        and repair.quote_decision != RepairRequest.Decision.ACCEPTED
+    ):
+        raise MoveRefused(_("The shopper has not accepted the quote yet."))
+    repair.status = to_status
+    repair.save(update_fields=["status", "updated_at"])
+    RepairStatusChange.objects.create(request=repair, status=to_status, note=note, by=by_user)
+    transaction.on_commit(lambda: send_update(repair=repair, template="repairs/emails/status"))
+    return repair
+
+
+@transaction.atomic
+def repair_quote_answer(*, repair: RepairRequest, accept: bool) -> RepairRequest:
+    """Record the shopper's answer to the quote, once; refused unless a quote awaits it."""
+    repair = RepairRequest.objects.select_for_update().get(pk=repair.pk)
+    if repair.status != Status.QUOTED or repair.quote_decision:
+        raise MoveRefused(_("There is no quote waiting for your answer."))
+    repair.quote_decision = (
+        RepairRequest.Decision.ACCEPTED if accept else RepairRequest.Decision.DECLINED
+    )
+    repair.save(update_fields=["quote_decision", "updated_at"])
+    return repair
+
+
+def send_update(*, repair: RepairRequest, template: str) -> None:
+    context = {
+        "repair": repair,
+        "tracking_url": settings.SITE_URL + reverse("repairs:tracking"),
+    }
+    message = EmailMultiAlternatives(
+        subject=_("Your Millet repair %(reference)s") % {"reference": repair.reference},
+        body=render_to_string(f"{template}.txt", context),
+        to=[repair.email],
+    )
+    message.attach_alternative(render_to_string(f"{template}.html", context), "text/html")
+    message.send()

@@ -1,0 +1,124 @@
+from django.contrib import messages
+from django.core.cache import cache
+from django.core.validators import slug_re
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from catalog.models import Product
+from repairs.forms import RepairRequestForm, TrackingForm
+from repairs.models import RepairPhoto, RepairRequest
+from repairs.services import MoveRefused, repair_quote_answer, repair_request_create
+
+SESSION_KEY = "repairs"
+DATALIST_SIZE = 300
+MAX_FAILURES = 5
+FAILURE_WINDOW = 15 * 60
+
+
+@require_http_methods(["GET", "POST"])
+def service(request):
+    if request.method == "POST":
+        form = RepairRequestForm(request.POST, request.FILES)
+        if form.is_valid():
+            data = form.cleaned_data
+            fields = {k: v for k, v in data.items() if k not in ("photos",)}
+            try:
+                repair = repair_request_create(fields=fields, photos=data["photos"])
+            except MoveRefused as problem:
+                form.add_error("photos", str(problem))
+            else:
+                _remember(request, repair)
+                return redirect("repairs:sent", reference=repair.reference)
+        elif request.FILES:
+            messages.warning(request, _("For your safety, please choose your photos again."))
+    else:
+        initial = {}
+        slug = request.GET.get("produit", "")
+        product = None
+        if slug_re.fullmatch(slug[:140]):
+            product = Product.objects.published().filter(slug=slug).first()
+        if product:
+            initial["product"] = product.name
+        form = RepairRequestForm(initial=initial)
+    names = Product.objects.published().order_by("name").values_list("name", flat=True)
+    context = {"form": form, "product_names": names[:DATALIST_SIZE]}
+    return render(request, "repairs/service.html", context)
+
+
+@require_GET
+def sent(request, reference):
+    repair = _readable(request).filter(reference=reference).first()
+    if repair is None:
+        raise Http404("Unknown request")
+    return render(request, "repairs/sent.html", {"repair": repair})
+
+
+@require_http_methods(["GET", "POST"])
+def tracking(request):
+    form = TrackingForm(request.POST or None)
+    if request.method == "POST":
+        key = f"repair-tracking-failures:{_client_ip(request)}"
+        if cache.get(key, 0) >= MAX_FAILURES:
+            response = render(
+                request, "repairs/tracking.html", {"form": form, "throttled": True}, status=429
+            )
+            return response
+        if form.is_valid():
+            repair = RepairRequest.objects.filter(
+                reference=form.cleaned_data["reference"], email__iexact=form.cleaned_data["email"]
+            ).first()
+            if repair is not None:
+                _remember(request, repair)
+                return redirect("repairs:detail", reference=repair.reference)
+            cache.add(key, 0, FAILURE_WINDOW)
+            cache.incr(key)
+            form.add_error(None, _("No request matches this reference and e-mail address."))
+    return render(request, "repairs/tracking.html", {"form": form, "throttled": False})
+
+
+@require_GET
+def detail(request, reference):
+    repair = get_object_or_404(
+        _readable(request).prefetch_related("history", "photos").select_related("product"),
+        reference=reference,
+    )
+    return render(request, "repairs/detail.html", {"repair": repair})
+
+
+@require_POST
+def quote_answer(request, reference):
+    repair = get_object_or_404(_readable(request), reference=reference)
+    try:
+        repair_quote_answer(repair=repair, accept=request.POST.get("answer") == "accept")
+    except MoveRefused as problem:
+        messages.error(request, str(problem))
+    else:
+        messages.success(request, _("Thank you, the workshop has your answer."))
+    return redirect("repairs:detail", reference=repair.reference)
+
+
+@require_GET
+def photo(request, reference, photo_id):
+    picture = get_object_or_404(
+        RepairPhoto, pk=photo_id, request__in=_readable(request).filter(reference=reference)
+    )
+    response = FileResponse(picture.image.open("rb"))
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+def _remember(request, repair):
+    known = request.session.get(SESSION_KEY, [])
+    if repair.pk not in known:
+        request.session[SESSION_KEY] = [*known, repair.pk][-20:]
+
+
+def _readable(request):
+    """The requests this visitor proved they own (reference + e-mail, or sent them)."""
+    return RepairRequest.objects.filter(pk__in=request.session.get(SESSION_KEY, []))
+
+
+def _client_ip(request):
+    return request.META.get("REMOTE_ADDR", "unknown")
