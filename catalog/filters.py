@@ -7,19 +7,22 @@ active filter becomes one condition (a Q), so the facet counts can apply
 a brand does not hide the other brands.
 """
 
+import hashlib
 import unicodedata
 from decimal import Decimal
 
 import django_filters
 from django import forms
 from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.core.cache import cache
 from django.db import connection
-from django.db.models import Count, Exists, F, OuterRef, Q, Value
+from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, F, OuterRef, Q, Value
 from django.utils.translation import gettext_lazy as _
 
 from catalog.models import Product, Variant
 
 SEARCH_MAX = 100
+FACET_SECONDS = 60
 SORTS = {
     "pertinence": _("Relevance"),
     "prix": _("Price, low to high"),
@@ -201,6 +204,29 @@ class ProductFilter(django_filters.FilterSet):
 
     # Facets -------------------------------------------------------------
 
+    def cached_facet_counts(self, base, scope=""):
+        """facet_counts(), kept for FACET_SECONDS per filter combination.
+
+        Facet counts scan every product the other filters leave: on a large
+        catalogue they cost far more than the page itself. Shoppers mostly
+        load the same few combinations, so a minute-old count is served from
+        the cache; the products shown, their prices and stock stay live.
+        """
+        self.form.is_valid()  # fills cleaned_data with the fields that validate
+        data = self.form.cleaned_data
+        active = sorted(
+            (name, str(value))
+            for name, value in data.items()
+            if name != "tri" and value not in (None, "", [], False)
+        )
+        digest = hashlib.sha256(repr((connection.vendor, scope, active)).encode()).hexdigest()
+        key = f"catalog:facets:{digest}"
+        facets = cache.get(key)
+        if facets is None:
+            facets = self.facet_counts(base)
+            cache.set(key, facets, FACET_SECONDS)
+        return facets
+
     def facet_counts(self, base):
         """Counts per option of every facet group, each with the other groups' filters.
 
@@ -217,8 +243,21 @@ class ProductFilter(django_filters.FilterSet):
                     q &= condition
             return q
 
-        every = others(None)
-        aggregates = {"total": Count("pk", filter=every)}
+        # Each filter condition is computed once per product in an inner query
+        # (as a boolean column); the outer aggregate only combines columns.
+        flags = {
+            f"match_{name}": ExpressionWrapper(condition, BooleanField())
+            for name, condition in conditions.items()
+        }
+        flagged = base.annotate(
+            **flags,
+            has_stock=Exists(Variant.objects.filter(product=OuterRef("pk"), stock__gt=0)),
+        )
+
+        def matching_others(group):
+            return Q(**{f"match_{name}": True for name in conditions if name != group})
+
+        aggregates = {"total": Count("pk", filter=matching_others(None))}
         for name, field, choices in (
             ("marque", "brand", Product.Brand.values),
             ("public", "audience", Product.Audience.values),
@@ -226,15 +265,13 @@ class ProductFilter(django_filters.FilterSet):
         ):
             for value in choices:
                 aggregates[f"{name}:{value}"] = Count(
-                    "pk", filter=others(name) & Q(**{field: value})
+                    "pk", filter=matching_others(name) & Q(**{field: value})
                 )
-        aggregates["france:1"] = Count("pk", filter=others("france") & Q(made_in_france=True))
-        aggregates["stock:1"] = Count(
-            "pk",
-            filter=others("stock")
-            & Q(Exists(Variant.objects.filter(product=OuterRef("pk"), stock__gt=0))),
+        aggregates["france:1"] = Count(
+            "pk", filter=matching_others("france") & Q(made_in_france=True)
         )
-        counts = base.aggregate(**aggregates)
+        aggregates["stock:1"] = Count("pk", filter=matching_others("stock") & Q(has_stock=True))
+        counts = flagged.aggregate(**aggregates)
         facets = {"total": counts.pop("total")}
         for key, value in counts.items():
             group, option = key.split(":")

@@ -262,6 +262,7 @@ class Product(models.Model):
         indexes = [
             models.Index(fields=["is_published", "category", "price"], name="product_listing_idx"),
             models.Index(fields=["is_published", "-created_at"], name="product_newest_idx"),
+            models.Index(fields=["is_published", "name"], name="product_name_idx"),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(price__gt=0), name="product_price_positive"),

@@ -9,18 +9,6 @@ from catalog.models import Activity, Category, Product
 PAGE_SIZE = 24
 
 
-class CountedPaginator(Paginator):
-    """A paginator told its total, which the facet query already counted."""
-
-    def __init__(self, object_list, per_page, *, count):
-        super().__init__(object_list, per_page)
-        self._known_count = count
-
-    @property
-    def count(self):
-        return self._known_count
-
-
 @require_GET
 def product_list(request, category=None):
     categories = list(Category.objects.all())
@@ -36,8 +24,9 @@ def product_list(request, category=None):
         family = [current.pk] + [c.pk for c in categories if c.parent_id == current.pk]
         base = base.filter(category__in=family)
     product_filter = ProductFilter(request.GET, queryset=base.for_listing(), activities=activities)
-    facets = product_filter.facet_counts(base)
-    paginator = CountedPaginator(product_filter.qs, PAGE_SIZE, count=facets["total"])
+    facets = product_filter.cached_facet_counts(base, scope=category or "")
+    # The total is counted live: facet counts may be a minute old, the list never.
+    paginator = Paginator(product_filter.qs, PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
 
     chips = active_chips(request.GET, product_filter)

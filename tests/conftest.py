@@ -1,6 +1,7 @@
 import os
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 
 
@@ -14,6 +15,7 @@ def _test_settings(settings, tmp_path):
     }
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+    cache.clear()  # cached facet counts and tracking throttles start empty
 
 
 def pytest_collection_modifyitems(config, items):
