@@ -41,7 +41,7 @@ PAGES = {
     "listing, no filter": "/produits/",
     "listing, three filters": "/produits/?gamme=expert&stock=true&taille=M",
     "listing, search": "/produits/?q=veste+chamonix",
-    "product page": "/produit/seed-000500/",
+    "product page": "/produit/seed-000501/",
 }
 
 

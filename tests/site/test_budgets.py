@@ -5,6 +5,7 @@ import re
 
 import pytest
 from django.contrib.staticfiles import finders
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -25,7 +26,14 @@ def public_pages():
     for _ in range(30):
         make_image(product=make_variant().product)
     product = variant.product
+    call_command("loaddata", "fixtures/stores.json", verbosity=0)
     return [
+        "/histoire/",
+        "/fabrique-en-france/",
+        "/boutiques/",
+        "/panier/",
+        "/reparation/",
+        "/reparation/suivi/",
         "/",
         "/en/",
         "/produits/",
