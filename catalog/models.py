@@ -135,13 +135,13 @@ class ProductQuerySet(models.QuerySet):
         )
 
     def related_to(self, product, limit=4):
-        """Up to `limit` other products of the same category, in stock first (two queries)."""
-        return (
-            self.for_listing()
-            .filter(category=product.category_id)
-            .exclude(pk=product.pk)
-            .order_by("-buyable", "name")[:limit]
-        )
+        """Up to `limit` other products of the same category, cheapest first (two queries).
+
+        Ordered along the (published, category, price) index, so the cost does
+        not grow with the size of the category.
+        """
+        same_category = self.for_listing().filter(category=product.category_id)
+        return same_category.exclude(pk=product.pk).order_by("price", "pk")[:limit]
 
     def for_detail(self):
         """The product page: category, activities, variants and images, in four queries."""
