@@ -8,12 +8,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from catalog.images import validate_image
-from catalog.models import Product
-
-
-class SlugManager(models.Manager):
-    def get_by_natural_key(self, slug):
-        return self.get(slug=slug)
+from catalog.models import Product, SlugManager
 
 
 class Person(models.Model):
