@@ -13,7 +13,7 @@ MANAGE := $(BIN)/python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help run test lint format demo migrate static messages clean check-python
+.PHONY: help run worker test lint format demo migrate static messages clean check-python
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -48,9 +48,15 @@ demo: migrate ## Load the demo catalogue (safe to repeat)
 static: $(VENV)/.installed
 	$(MANAGE) collectstatic --no-input --verbosity 0
 
-run: demo static ## Set up everything and serve the site on http://127.0.0.1:8000
-	@echo "Serving on http://$(HOST):$(PORT)/ (Ctrl+C to stop)"
+# The site and its task worker (e-mails) together; Ctrl+C stops both.
+run: demo static ## Set up everything, serve the site on http://127.0.0.1:8000 and run its task worker
+	@echo "Serving on http://$(HOST):$(PORT)/ with a task worker (Ctrl+C stops both)"
+	@trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
+	$(MANAGE) db_worker --no-reload --interval 1 & worker=$$!; \
 	$(MANAGE) runserver $(HOST):$(PORT)
+
+worker: migrate ## Run only the task worker (sends the e-mails)
+	$(MANAGE) db_worker --no-reload --interval 1
 
 test: $(VENV)/.installed-dev ## Lint, check migrations and run the whole suite
 	@mkdir -p var

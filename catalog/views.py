@@ -1,7 +1,7 @@
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from catalog.filters import SORTS, ProductFilter, active_chips, facet_groups, without
 from catalog.models import Activity, Category, Product
@@ -9,7 +9,7 @@ from catalog.models import Activity, Category, Product
 PAGE_SIZE = 24
 
 
-@require_GET
+@require_safe
 def product_list(request, category=None):
     categories = list(Category.objects.all())
     current = None
@@ -53,7 +53,7 @@ def product_list(request, category=None):
     return render(request, template, context)
 
 
-@require_GET
+@require_safe
 def product_detail(request, slug):
     product = get_object_or_404(Product.objects.for_detail(), slug=slug)
     related = Product.objects.related_to(product)

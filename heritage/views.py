@@ -1,11 +1,11 @@
 from django.shortcuts import get_object_or_404, render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from catalog.models import Product
 from heritage.models import Expedition, Person, TimelineEvent
 
 
-@require_GET
+@require_safe
 def timeline(request):
     events = list(TimelineEvent.objects.for_timeline())
     groups = []
@@ -16,7 +16,7 @@ def timeline(request):
     return render(request, "heritage/timeline.html", {"groups": groups})
 
 
-@require_GET
+@require_safe
 def event_detail(request, slug):
     event = get_object_or_404(
         TimelineEvent.objects.for_timeline().select_related("expedition"), slug=slug
@@ -25,21 +25,21 @@ def event_detail(request, slug):
     return render(request, "heritage/event.html", {"event": event, "products": products})
 
 
-@require_GET
+@require_safe
 def person_detail(request, slug):
     person = get_object_or_404(Person, slug=slug)
     events = person.events.published()
     return render(request, "heritage/person.html", {"person": person, "events": events})
 
 
-@require_GET
+@require_safe
 def expedition_detail(request, slug):
     expedition = get_object_or_404(Expedition.objects.prefetch_related("members"), slug=slug)
     events = expedition.events.published().prefetch_related("related_products")
     return render(request, "heritage/expedition.html", {"expedition": expedition, "events": events})
 
 
-@require_GET
+@require_safe
 def made_in_france(request):
     products = Product.objects.for_listing().filter(made_in_france=True).order_by("name")
     stories = TimelineEvent.objects.published().filter(related_products__made_in_france=True)

@@ -39,6 +39,8 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django.contrib.postgres",
     "django_filters",
+    "django_tasks_db",
+    "axes",
     "catalog",
     "heritage",
     "shop",
@@ -56,6 +58,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into its page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "millet_site.urls"
@@ -99,24 +103,75 @@ else:
         # Page queries are short: JIT compilation costs more than it saves
         # (about 90 ms on the faceted listing).
         "options": "-c jit=off",
+        # A dead server is reported within seconds, never after the OS's
+        # own TCP timeout; requests then fail fast instead of piling up.
+        "connect_timeout": env_int("DATABASE_CONNECT_TIMEOUT", 3),
         "pool": {
             "min_size": env_int("DATABASE_POOL_MIN", 2),
             "max_size": env_int("DATABASE_POOL_MAX", 10),
-            "timeout": env_int("DATABASE_POOL_TIMEOUT", 10),
+            # How long a request waits for a free connection before failing.
+            "timeout": env_int("DATABASE_POOL_TIMEOUT", 3),
         },
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Caches shared by every worker process: facet counts in "default", throttle
+# counters in "limits" (kept apart so that many cached pages never push a
+# counter out). Redis when REDIS_URL is set, so several servers agree; files
+# under var/cache otherwise, shared by the processes of one machine. Neither
+# writes to the database, so a GET stays a read.
 REDIS_URL = env_str("REDIS_URL")
+CACHE_DIR = Path(env_str("DJANGO_CACHE_DIR", str(VAR_DIR / "cache")))
 if REDIS_URL:
     CACHES = {
-        "default": {
+        alias: {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
+            "KEY_PREFIX": alias,
         }
+        for alias in ("default", "limits")
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        alias: {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": CACHE_DIR / alias,
+            "OPTIONS": {"MAX_ENTRIES": 5000},
+        }
+        for alias in ("default", "limits")
+    }
+
+# Background work (e-mails): Django's Tasks framework, queued in the database
+# and run by `manage.py db_worker` (`make run` starts one beside the site).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# Seconds before each new try of an e-mail the relay refused; after the last,
+# the e-mail waits for staff to send it again from the admin.
+MAIL_RETRY_DELAYS = [60, 300, 1800, 7200, 21600]
+
+# The client's address. Behind a proxy, REMOTE_ADDR is the proxy's own: the
+# client is read from X-Forwarded-For, counting DJANGO_PROXY_HOPS entries from
+# the right (each trusted proxy appends the address it saw), never from the
+# left, which the client writes.
+BEHIND_PROXY = env_bool("DJANGO_BEHIND_PROXY", default=False)
+PROXY_HOPS = env_int("DJANGO_PROXY_HOPS", 1)
+
+# Throttles. Admin sign-in: django-axes locks a username from one address
+# after 5 failures, for 15 minutes (staff unlock it under "Access attempts").
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = 0.25  # hours
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "millet_site.client.axes_client_ip"
+AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
+# Shopper forms: django-ratelimit counts in the "limits" cache.
+RATELIMIT_USE_CACHE = "limits"
+RATELIMIT_IP_META_KEY = "millet_site.client.client_ip"
+RATELIMIT_VIEW = "millet_site.views.too_many_requests"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -192,6 +247,7 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+CSRF_FAILURE_VIEW = "millet_site.views.csrf_failure"
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 if not DEBUG:
@@ -206,7 +262,7 @@ if not DEBUG:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", default=True)
     # Behind a proxy that terminates TLS and sets X-Forwarded-Proto.
-    if env_bool("DJANGO_BEHIND_PROXY", default=False):
+    if BEHIND_PROXY:
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 LOGGING = {

@@ -8,6 +8,9 @@ from django.views.static import serve
 from millet_site import views
 from millet_site.sitemaps import SITEMAPS
 
+handler400 = "millet_site.views.bad_request"
+handler403 = "millet_site.views.permission_denied"
+
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("robots.txt", views.robots_txt, name="robots_txt"),

@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from repairs.models import RepairPhoto, RepairRequest, RepairStatusChange, Status
-from repairs.services import MoveRefused, repair_advance
+from repairs.services import MoveRefused, repair_advance, repair_email_resend
 
 
 class AgeFilter(admin.SimpleListFilter):
@@ -37,7 +37,7 @@ class HistoryInline(admin.TabularInline):
     model = RepairStatusChange
     extra = 0
     can_delete = False
-    fields = ["at", "status", "note", "by"]
+    fields = ["at", "status", "note", "by", "emailed_at"]
     readonly_fields = fields
 
     def has_add_permission(self, request, obj=None):
@@ -73,6 +73,20 @@ def advance_action(status):
     return action
 
 
+@admin.action(description=_("E-mail the latest step again"), permissions=["change"])
+def resend_latest_email(modeladmin, request, queryset):
+    for repair in queryset:
+        change = repair_email_resend(repair=repair)
+        if change is not None:
+            modeladmin.log_change(request, repair, _("Latest e-mail queued again."))
+            modeladmin.message_user(
+                request,
+                _("%(reference)s: “%(status)s” will be e-mailed again within a minute.")
+                % {"reference": repair.reference, "status": change.get_status_display()},
+                messages.SUCCESS,
+            )
+
+
 @admin.register(RepairRequest)
 class RepairRequestAdmin(admin.ModelAdmin):
     list_display = ["reference", "created_at", "name", "email", "item", "status", "quote_amount"]
@@ -82,7 +96,10 @@ class RepairRequestAdmin(admin.ModelAdmin):
     readonly_fields = ["reference", "status", "quote_decision", "created_at", "updated_at"]
     autocomplete_fields = ["product"]
     inlines = [PhotoInline, HistoryInline]
-    actions = [advance_action(status) for status in Status if status != Status.SUBMITTED]
+    actions = [
+        resend_latest_email,
+        *(advance_action(status) for status in Status if status != Status.SUBMITTED),
+    ]
 
     @admin.display(description=_("item"))
     def item(self, repair):

@@ -93,6 +93,9 @@ class RepairRequest(models.Model):
     postcode = models.CharField(_("postal code"), max_length=10)
     city = models.CharField(_("city"), max_length=100)
     country = models.CharField(_("country"), max_length=60, default="France")
+    language = models.CharField(
+        _("language"), max_length=8, default="fr", editable=False, help_text=_("Of the e-mails.")
+    )
     status = models.CharField(
         _("status"), max_length=15, choices=Status, default=Status.SUBMITTED, editable=False
     )
@@ -167,6 +170,7 @@ class RepairStatusChange(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.SET_NULL, null=True
     )
     at = models.DateTimeField(_("at"), default=timezone.now)
+    emailed_at = models.DateTimeField(_("e-mailed"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("status change")

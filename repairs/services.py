@@ -1,14 +1,12 @@
 """Writes on repair requests: creating one, moving it along, answering a quote."""
 
-from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from millet_site.mail import enqueue_on_commit
 from repairs.models import RepairCounter, RepairPhoto, RepairRequest, RepairStatusChange, Status
+from repairs.tasks import repair_email_send
 
 MAX_PHOTOS = 3
 
@@ -36,11 +34,12 @@ def next_reference(year: int) -> str:
 
 
 @transaction.atomic
-def repair_request_create(*, fields: dict, photos=()) -> RepairRequest:
-    """Save a shopper's request with its photos and first history line, then e-mail them."""
+def repair_request_create(*, fields: dict, photos=(), language: str = "fr") -> RepairRequest:
+    """Save a shopper's request with its photos and first history line; the e-mail that
+    confirms it is enqueued when the request commits."""
     if len(photos) > MAX_PHOTOS:
         raise MoveRefused(_("At most %(count)s photos.") % {"count": MAX_PHOTOS})
-    repair = RepairRequest(**fields)
+    repair = RepairRequest(**fields, language=language)
     repair.reference = next_reference(timezone.localdate().year)
     repair.full_clean()
     repair.save()
@@ -48,8 +47,8 @@ def repair_request_create(*, fields: dict, photos=()) -> RepairRequest:
         photo = RepairPhoto(request=repair, image=upload)
         photo.full_clean()
         photo.save()
-    RepairStatusChange.objects.create(request=repair, status=Status.SUBMITTED)
-    transaction.on_commit(lambda: send_update(repair=repair, template="repairs/emails/received"))
+    change = RepairStatusChange.objects.create(request=repair, status=Status.SUBMITTED)
+    enqueue_on_commit(repair_email_send, change_id=change.pk)
     return repair
 
 
@@ -80,8 +79,10 @@ def repair_advance(*, repair: RepairRequest, to_status: str, by_user, note: str 
         raise MoveRefused(_("The shopper has not accepted the quote yet."))
     repair.status = to_status
     repair.save(update_fields=["status", "updated_at"])
-    RepairStatusChange.objects.create(request=repair, status=to_status, note=note, by=by_user)
-    transaction.on_commit(lambda: send_update(repair=repair, template="repairs/emails/status"))
+    change = RepairStatusChange.objects.create(
+        request=repair, status=to_status, note=note, by=by_user
+    )
+    enqueue_on_commit(repair_email_send, change_id=change.pk)
     return repair
 
 
@@ -98,15 +99,11 @@ def repair_quote_answer(*, repair: RepairRequest, accept: bool) -> RepairRequest
     return repair
 
 
-def send_update(*, repair: RepairRequest, template: str) -> None:
-    context = {
-        "repair": repair,
-        "tracking_url": settings.SITE_URL + reverse("repairs:tracking"),
-    }
-    message = EmailMultiAlternatives(
-        subject=_("Your Millet repair %(reference)s") % {"reference": repair.reference},
-        body=render_to_string(f"{template}.txt", context),
-        to=[repair.email],
-    )
-    message.attach_alternative(render_to_string(f"{template}.html", context), "text/html")
-    message.send()
+@transaction.atomic
+def repair_email_resend(*, repair: RepairRequest) -> RepairStatusChange | None:
+    """E-mail the shopper the latest step of their repair again (staff action)."""
+    change = repair.history.order_by("-at", "-pk").first()
+    if change is not None:
+        RepairStatusChange.objects.filter(pk=change.pk).update(emailed_at=None)
+        enqueue_on_commit(repair_email_send, change_id=change.pk)
+    return change

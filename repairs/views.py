@@ -1,31 +1,46 @@
 from django.contrib import messages
-from django.core.cache import cache
 from django.core.validators import slug_re
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django_ratelimit.core import get_usage
+from django_ratelimit.decorators import ratelimit
 
 from catalog.models import Product
+from millet_site.client import client_network
+from millet_site.http import private_page
 from repairs.forms import RepairRequestForm, TrackingForm
 from repairs.models import RepairPhoto, RepairRequest
 from repairs.services import MoveRefused, repair_quote_answer, repair_request_create
 
 SESSION_KEY = "repairs"
 DATALIST_SIZE = 300
-MAX_FAILURES = 5
-FAILURE_WINDOW = 15 * 60
+# Wrong tracking attempts allowed in 15 minutes: for one reference from one
+# connection (so guessing one reference never locks its owner, elsewhere, or
+# anyone else out), and for all references from one connection.
+TRACKING_LIMITS = [
+    ("repair-tracking-reference", "5/15m", lambda group, request: _tracking_pair(request)),
+    ("repair-tracking-connection", "20/15m", lambda group, request: client_network(request)),
+]
+# Repair requests one connection may send in an hour.
+REQUEST_RATE = "10/h"
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
+@ratelimit(group="repair-request", key="ip", rate=REQUEST_RATE, method="POST", block=False)
 def service(request):
+    if request.method == "POST" and request.limited:
+        return render(request, "429.html", {"retry_minutes": 60}, status=429)
     if request.method == "POST":
         form = RepairRequestForm(request.POST, request.FILES)
         if form.is_valid():
             data = form.cleaned_data
             fields = {k: v for k, v in data.items() if k not in ("photos",)}
             try:
-                repair = repair_request_create(fields=fields, photos=data["photos"])
+                repair = repair_request_create(
+                    fields=fields, photos=data["photos"], language=request.LANGUAGE_CODE
+                )
             except MoveRefused as problem:
                 form.add_error("photos", str(problem))
             else:
@@ -47,7 +62,8 @@ def service(request):
     return render(request, "repairs/service.html", context)
 
 
-@require_GET
+@require_safe
+@private_page
 def sent(request, reference):
     repair = _readable(request).filter(reference=reference).first()
     if repair is None:
@@ -55,16 +71,14 @@ def sent(request, reference):
     return render(request, "repairs/sent.html", {"repair": repair})
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
+@private_page
 def tracking(request):
     form = TrackingForm(request.POST or None)
     if request.method == "POST":
-        key = f"repair-tracking-failures:{_client_ip(request)}"
-        if cache.get(key, 0) >= MAX_FAILURES:
-            response = render(
-                request, "repairs/tracking.html", {"form": form, "throttled": True}, status=429
-            )
-            return response
+        if _tracking_failures(request, count_one=False):
+            context = {"form": form, "throttled": True}
+            return render(request, "repairs/tracking.html", context, status=429)
         if form.is_valid():
             repair = RepairRequest.objects.filter(
                 reference=form.cleaned_data["reference"], email__iexact=form.cleaned_data["email"]
@@ -72,13 +86,27 @@ def tracking(request):
             if repair is not None:
                 _remember(request, repair)
                 return redirect("repairs:detail", reference=repair.reference)
-            cache.add(key, 0, FAILURE_WINDOW)
-            cache.incr(key)
+            _tracking_failures(request, count_one=True)
             form.add_error(None, _("No request matches this reference and e-mail address."))
     return render(request, "repairs/tracking.html", {"form": form, "throttled": False})
 
 
-@require_GET
+def _tracking_failures(request, *, count_one: bool) -> bool:
+    """Whether a tracking limit is reached; with `count_one`, count a wrong attempt first."""
+    reached = False
+    for group, rate, key in TRACKING_LIMITS:
+        usage = get_usage(request, group=group, key=key, rate=rate, increment=count_one)
+        reached |= usage["count"] >= usage["limit"]
+    return reached
+
+
+def _tracking_pair(request) -> str:
+    reference = request.POST.get("reference", "").strip().upper()[:20]
+    return f"{client_network(request)}|{reference}"
+
+
+@require_safe
+@private_page
 def detail(request, reference):
     repair = get_object_or_404(
         _readable(request).prefetch_related("history", "photos").select_related("product"),
@@ -99,7 +127,7 @@ def quote_answer(request, reference):
     return redirect("repairs:detail", reference=repair.reference)
 
 
-@require_GET
+@require_safe
 def photo(request, reference, photo_id):
     picture = get_object_or_404(
         RepairPhoto, pk=photo_id, request__in=_readable(request).filter(reference=reference)
@@ -118,7 +146,3 @@ def _remember(request, repair):
 def _readable(request):
     """The requests this visitor proved they own (reference + e-mail, or sent them)."""
     return RepairRequest.objects.filter(pk__in=request.session.get(SESSION_KEY, []))
-
-
-def _client_ip(request):
-    return request.META.get("REMOTE_ADDR", "unknown")

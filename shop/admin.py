@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from shop.models import Order, OrderLine, Store
-from shop.services import TransitionRefused, order_advance
+from shop.services import TransitionRefused, order_advance, order_emails_resend
 
 
 @admin.register(Store)
@@ -49,10 +49,54 @@ def transition_action(status, description):
     return action
 
 
+@admin.action(description=_("E-mail the confirmation again"), permissions=["change"])
+def resend_confirmation(modeladmin, request, queryset):
+    for order in queryset:
+        order_emails_resend(order=order)
+        modeladmin.log_change(request, order, _("Confirmation e-mail queued again."))
+    count = len(queryset)
+    modeladmin.message_user(
+        request,
+        ngettext(
+            "%(count)s confirmation will be sent again within a minute.",
+            "%(count)s confirmations will be sent again within a minute.",
+            count,
+        )
+        % {"count": count},
+        messages.SUCCESS,
+    )
+
+
+class EmailSentFilter(admin.SimpleListFilter):
+    title = _("confirmation e-mail")
+    parameter_name = "emailed"
+
+    def lookups(self, request, model_admin):
+        return [("no", _("Not sent yet")), ("yes", _("Sent"))]
+
+    def queryset(self, request, queryset):
+        match self.value():
+            case "no":
+                return queryset.filter(confirmation_sent_at__isnull=True)
+            case "yes":
+                return queryset.filter(confirmation_sent_at__isnull=False)
+        return queryset
+
+
 @admin.register(Order)
 class OrderAdmin(admin.ModelAdmin):
-    list_display = ["number", "created_at", "name", "email", "delivery", "store", "total", "status"]
-    list_filter = ["status", "delivery", "payment_method", "store"]
+    list_display = [
+        "number",
+        "created_at",
+        "name",
+        "email",
+        "delivery",
+        "store",
+        "total",
+        "status",
+        "emailed",
+    ]
+    list_filter = ["status", EmailSentFilter, "delivery", "payment_method", "store"]
     list_select_related = ["store"]
     search_fields = ["number", "email", "name"]
     date_hierarchy = "created_at"
@@ -67,6 +111,8 @@ class OrderAdmin(admin.ModelAdmin):
         "store",
         "payment_method",
         "stock_returned",
+        "confirmation_sent_at",
+        "store_notified_at",
         "created_at",
         "updated_at",
     ]
@@ -78,15 +124,21 @@ class OrderAdmin(admin.ModelAdmin):
         ("delivery", "store", "payment_method"),
         ("subtotal", "delivery_fee", "total"),
         "stock_returned",
+        ("confirmation_sent_at", "store_notified_at"),
         ("created_at", "updated_at"),
     ]
     actions = [
+        resend_confirmation,
         transition_action(Order.Status.PAID, _("Mark as paid")),
         transition_action(Order.Status.READY, _("Mark as ready for collection")),
         transition_action(Order.Status.SHIPPED, _("Mark as shipped")),
         transition_action(Order.Status.COLLECTED, _("Mark as collected")),
         transition_action(Order.Status.CANCELLED, _("Cancel (puts the stock back)")),
     ]
+
+    @admin.display(description=_("e-mailed"), boolean=True, ordering="confirmation_sent_at")
+    def emailed(self, order):
+        return order.confirmation_sent_at is not None
 
     def has_add_permission(self, request):
         return False  # orders come from the checkout

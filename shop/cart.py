@@ -1,5 +1,6 @@
 """The shopper's cart, kept in the session: {variant id: quantity}."""
 
+import secrets
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -9,6 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from catalog.models import Variant, cover_prefetch
 
 SESSION_KEY = "cart"
+# The one-time key of the next checkout of this cart (see order_place).
+CHECKOUT_KEY = "checkout_key"
 MAX_QUANTITY = 10
 DELIVERY_FEE = Decimal("6.90")
 FREE_DELIVERY_FROM = Decimal("100.00")
@@ -64,11 +67,28 @@ class Cart:
         self._save()
 
     def clear(self):
+        """Empty the cart once its order exists; its checkout key is spent."""
         self.items = {}
         self._save()
+        self.session.pop(CHECKOUT_KEY, None)
+
+    @property
+    def checkout_key(self) -> str:
+        """The key that the checkout form of this cart carries ("" when there is none)."""
+        key = self.session.get(CHECKOUT_KEY)
+        return key if isinstance(key, str) else ""
+
+    def ensure_checkout_key(self) -> str:
+        """The checkout key, made when the cart is first filled (a write, so never on a GET
+        unless the session predates keys)."""
+        if not self.checkout_key:
+            self.session[CHECKOUT_KEY] = secrets.token_urlsafe(32)
+        return self.checkout_key
 
     def _save(self):
         self.session[SESSION_KEY] = {str(k): v for k, v in self.items.items()}
+        if self.items:
+            self.ensure_checkout_key()
 
     def lines(self):
         """The cart's lines with their variants, products and covers (two queries)."""

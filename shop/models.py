@@ -101,6 +101,15 @@ class Order(models.Model):
 
     number = models.CharField(_("number"), max_length=20, unique=True, editable=False)
     token = models.CharField(max_length=40, unique=True, default=new_token, editable=False)
+    # The one-time key of the checkout form that placed this order: a second
+    # submission of the same form finds this order instead of placing another.
+    # NULL for orders placed before keys existed: NULLs never collide.
+    checkout_key = models.CharField(  # noqa: DJ001
+        max_length=64, unique=True, null=True, editable=False
+    )
+    language = models.CharField(
+        _("language"), max_length=8, default="fr", editable=False, help_text=_("Of the e-mails.")
+    )
     email = models.EmailField(_("e-mail"))
     name = models.CharField(_("name"), max_length=120)
     phone = models.CharField(_("phone"), max_length=20, blank=True)
@@ -124,6 +133,12 @@ class Order(models.Model):
     delivery_fee = models.DecimalField(_("delivery (€)"), max_digits=8, decimal_places=2)
     total = models.DecimalField(_("total (€)"), max_digits=10, decimal_places=2)
     stock_returned = models.BooleanField(_("stock put back"), default=False, editable=False)
+    confirmation_sent_at = models.DateTimeField(
+        _("confirmation e-mailed"), null=True, blank=True, editable=False
+    )
+    store_notified_at = models.DateTimeField(
+        _("store e-mailed"), null=True, blank=True, editable=False
+    )
     created_at = models.DateTimeField(_("placed"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 

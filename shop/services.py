@@ -1,20 +1,19 @@
-"""Writes that span the shop's models: placing an order, moving it along, e-mails."""
+"""Writes that span the shop's models: placing an order, moving it along."""
 
 import secrets
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from catalog.models import Variant
+from millet_site.mail import enqueue_on_commit
 from shop.cart import totals
 from shop.models import Order, OrderLine, Store
+from shop.tasks import order_emails_send
 
 
 class LineUnavailable(Exception):
@@ -48,16 +47,28 @@ def order_place(
     customer: Customer,
     delivery: str,
     payment_method: str,
+    checkout_key: str,
     store: Store | None = None,
+    language: str = "fr",
 ) -> Order:
     """Turn cart items {variant id: quantity} into an order, taking the stock.
+
+    `checkout_key` is the one-time key of the checkout form. An order already
+    placed with it is returned as it is: a double click, a resubmitted form or
+    a retry after a lost response never places a second order. The order row
+    claims the key (a unique column) before any stock is taken, so a
+    concurrent submission of the same form waits for the first to commit,
+    then finds its order.
 
     Prices, names and stock are read from the database, never from the cart.
     Each line's stock is taken with a conditional UPDATE (stock >= quantity),
     so two buyers can never both take the last unit. If one line cannot be
     served, LineUnavailable is raised and the transaction rolls back: no order,
-    no stock taken.
+    no stock taken. The e-mails are enqueued when the order commits.
     """
+    placed = Order.objects.filter(checkout_key=checkout_key).first()
+    if placed is not None:
+        return placed
     if not items:
         raise LineUnavailable(None, "", _("Your cart is empty."))
     today = timezone.localdate()
@@ -70,24 +81,11 @@ def order_place(
     variants = {
         v.pk: v for v in Variant.objects.select_related("product").filter(pk__in=list(items))
     }
-    # A fixed order of updates: concurrent orders on the same variants wait
-    # for each other instead of deadlocking.
     for variant_id in sorted(items):
-        quantity = items[variant_id]
         variant = variants.get(variant_id)
         if variant is None or not variant.product.is_published:
             name = variant.product.name if variant else _("A product")
             raise LineUnavailable(variant_id, name, _("it is no longer sold."))
-        # One row, no join: PostgreSQL re-checks "stock >= quantity" against
-        # the row a concurrent order just updated, and skips it if short.
-        taken = Variant.objects.filter(pk=variant_id, stock__gte=quantity).update(
-            stock=F("stock") - quantity
-        )
-        if not taken:
-            raise LineUnavailable(
-                variant_id, variant.product.name, _("it is no longer available in that quantity.")
-            )
-
     lines = [
         OrderLine(
             variant=variants[variant_id],
@@ -105,6 +103,8 @@ def order_place(
     amounts = totals(sum((line.line_total for line in lines), Decimal("0.00")), delivery)
     order = Order(
         number=f"TMP-{secrets.token_hex(8)}",
+        checkout_key=checkout_key,
+        language=language,
         email=customer.email,
         name=customer.name,
         phone=customer.phone,
@@ -116,15 +116,47 @@ def order_place(
         payment_method=payment_method,
         **amounts,
     )
-    order.full_clean()
-    order.save()
+    # Uniqueness is the database's to enforce: a check here could not see a
+    # concurrent submission that has not committed yet.
+    order.full_clean(validate_unique=False)
+    try:
+        with transaction.atomic():
+            order.save()
+    except IntegrityError:
+        placed = Order.objects.filter(checkout_key=checkout_key).first()
+        if placed is None:
+            raise
+        return placed
+
+    # A fixed order of updates: concurrent orders on the same variants wait
+    # for each other instead of deadlocking.
+    for line in lines:
+        # One row, no join: PostgreSQL re-checks "stock >= quantity" against
+        # the row a concurrent order just updated, and skips it if short.
+        taken = Variant.objects.filter(pk=line.variant_id, stock__gte=line.quantity).update(
+            stock=F("stock") - line.quantity
+        )
+        if not taken:
+            raise LineUnavailable(
+                line.variant_id,
+                line.product_name,
+                _("it is no longer available in that quantity."),
+            )
     # The number comes from the row's own id: unique without a counter to lock.
     order.number = f"M-{today.year}-{order.pk:06d}"
     order.save(update_fields=["number"])
     for line in lines:
         line.order = order
     OrderLine.objects.bulk_create(lines)
+    enqueue_on_commit(order_emails_send, order_id=order.pk)
     return order
+
+
+def order_emails_resend(*, order: Order) -> None:
+    """Send the shopper's confirmation again (staff action), and the store's notice
+    if it never left."""
+    Order.objects.filter(pk=order.pk).update(confirmation_sent_at=None)
+    enqueue_on_commit(order_emails_send, order_id=order.pk)
 
 
 TRANSITIONS = {
@@ -171,29 +203,3 @@ def order_advance(*, order: Order, to_status: str) -> Order:
     order.status = to_status
     order.save(update_fields=["status", "stock_returned", "updated_at"])
     return order
-
-
-def order_send_confirmation(*, order: Order) -> None:
-    """E-mail the shopper their order, and the store its click-and-collect order."""
-    context = {"order": order, "lines": list(order.lines.all()), "site_url": settings.SITE_URL}
-    _send(
-        subject=_("Your Millet order %(number)s") % {"number": order.number},
-        template="shop/emails/confirmation",
-        context=context,
-        to=[order.email],
-    )
-    if order.store_id:
-        _send(
-            subject=_("Click and collect: order %(number)s") % {"number": order.number},
-            template="shop/emails/store_notice",
-            context=context,
-            to=[order.store.email],
-        )
-
-
-def _send(*, subject, template, context, to):
-    message = EmailMultiAlternatives(
-        subject=subject, body=render_to_string(f"{template}.txt", context), to=to
-    )
-    message.attach_alternative(render_to_string(f"{template}.html", context), "text/html")
-    message.send()

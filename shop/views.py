@@ -3,10 +3,12 @@ from decimal import Decimal
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from millet_site.http import private_page
 from shop.cart import FREE_DELIVERY_FROM, Cart, totals
 from shop.forms import AddToCartForm, CartLineForm, CheckoutForm
 from shop.models import Order, Store
@@ -15,8 +17,9 @@ from shop.services import (
     LineUnavailable,
     TransitionRefused,
     order_place,
-    order_send_confirmation,
 )
+
+KEY_LENGTH = 43  # secrets.token_urlsafe(32)
 
 
 def _back(request, fallback):
@@ -54,9 +57,34 @@ def cart_add(request):
     return redirect("shop:cart")
 
 
-@require_http_methods(["GET", "POST"])
+def _placed_from_this_cart(request, cart):
+    """The order that this cart's checkout key already placed, if any.
+
+    When a checkout's response is lost (a dropped connection, a server that
+    died after the commit) the session still holds the cart and its key; the
+    next visit finds the order here, empties the cart and says so.
+    """
+    if not cart.checkout_key:
+        return None
+    order = Order.objects.filter(checkout_key=cart.checkout_key).first()
+    if order is not None:
+        cart.clear()
+        messages.success(
+            request,
+            format_html(
+                _('Your order {number} is placed: <a href="{url}">see its confirmation</a>.'),
+                number=order.number,
+                url=order.get_absolute_url(),
+            ),
+        )
+    return order
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@private_page
 def cart_view(request):
     cart = Cart(request.session)
+    _placed_from_this_cart(request, cart)
     if request.method == "POST":
         form = CartLineForm(request.POST)
         if form.is_valid() and form.cleaned_data["variant"] in cart.items:
@@ -77,9 +105,21 @@ def cart_view(request):
     return render(request, "shop/cart.html", context)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
+@private_page
 def checkout(request):
     cart = Cart(request.session)
+    posted_key = request.POST.get("checkout_key", "")[:KEY_LENGTH] if request.POST else ""
+    if posted_key:
+        # This form was sent before (double click, resubmission): its order.
+        order = Order.objects.filter(checkout_key=posted_key).first()
+        if order is not None:
+            if posted_key == cart.checkout_key:
+                cart.clear()
+            return redirect(order)
+    order = _placed_from_this_cart(request, cart)
+    if order is not None:
+        return redirect(order)
     lines = cart.lines()
     if not lines:
         messages.info(request, _("Your cart is empty."))
@@ -89,53 +129,65 @@ def checkout(request):
         return redirect("shop:cart")
     form = CheckoutForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            order = order_place(
-                items=dict(cart.items),
-                customer=Customer(
-                    email=data["email"],
-                    name=data["name"],
-                    phone=data["phone"],
-                    street=data["street"],
-                    postcode=data["postcode"],
-                    city=data["city"],
+        if not posted_key or posted_key != cart.checkout_key:
+            form.add_error(
+                None,
+                _(
+                    "This page had expired and nothing was ordered. "
+                    "Check your details and place the order again."
                 ),
-                delivery=data["delivery"],
-                payment_method=data["payment_method"],
-                store=data.get("store"),
             )
-        except LineUnavailable as problem:
-            messages.error(
-                request,
-                _("%(product)s: %(reason)s Your cart is kept; please change it.")
-                % {"product": problem.name, "reason": problem.reason},
-            )
-            return redirect("shop:cart")
-        except TransitionRefused as problem:
-            form.add_error("store", str(problem))
         else:
-            cart.clear()
-            order_send_confirmation(order=order)
-            return redirect(order)
+            data = form.cleaned_data
+            try:
+                order = order_place(
+                    items=dict(cart.items),
+                    customer=Customer(
+                        email=data["email"],
+                        name=data["name"],
+                        phone=data["phone"],
+                        street=data["street"],
+                        postcode=data["postcode"],
+                        city=data["city"],
+                    ),
+                    delivery=data["delivery"],
+                    payment_method=data["payment_method"],
+                    store=data.get("store"),
+                    checkout_key=posted_key,
+                    language=request.LANGUAGE_CODE,
+                )
+            except LineUnavailable as problem:
+                messages.error(
+                    request,
+                    _("%(product)s: %(reason)s Your cart is kept; please change it.")
+                    % {"product": problem.name, "reason": problem.reason},
+                )
+                return redirect("shop:cart")
+            except TransitionRefused as problem:
+                form.add_error("store", str(problem))
+            else:
+                cart.clear()
+                return redirect(order)
     subtotal = sum((line.total for line in lines), Decimal("0.00"))
     context = {
         "form": form,
         "lines": lines,
+        "checkout_key": cart.ensure_checkout_key(),
         "home": totals(subtotal, Order.Delivery.HOME),
         "collect": totals(subtotal, Order.Delivery.COLLECT),
     }
     return render(request, "shop/checkout.html", context)
 
 
-@require_GET
+@require_safe
+@private_page
 def order_detail(request, token):
     order = get_object_or_404(Order.objects.select_related("store"), token=token)
     context = {"order": order, "lines": order.lines.all()}
     return render(request, "shop/order.html", context)
 
 
-@require_GET
+@require_safe
 def stores(request):
     today = timezone.localdate()
     all_stores = list(Store.objects.all())

@@ -1,8 +1,9 @@
 import os
 
 import pytest
-from django.core.cache import cache
-from django.db import connection
+from django.db import connection, transaction
+from django_tasks_db.management.commands.db_worker import Worker
+from django_tasks_db.models import DBTaskResult
 
 
 @pytest.fixture(autouse=True)
@@ -15,7 +16,56 @@ def _test_settings(settings, tmp_path):
     }
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
-    cache.clear()  # cached facet counts and tracking throttles start empty
+    # The site's own file-based caches, in a folder of this test's: facet
+    # counts and throttle counters start empty, and parallel tests never
+    # share them.
+    settings.CACHES = {
+        alias: {**config, "LOCATION": tmp_path / "cache" / alias}
+        for alias, config in settings.CACHES.items()
+    }
+
+
+class TaskWorker:
+    """Runs the queued tasks that are due, one by one, with the code of `manage.py db_worker`.
+
+    It runs inside the test's own transaction; the command itself (which
+    closes connections between tasks) is exercised by a transactional test.
+    """
+
+    def __init__(self):
+        self.worker = Worker(
+            queue_names=["default"],
+            interval=0,
+            batch=True,
+            backend_name="default",
+            startup_delay=False,
+            max_tasks=None,
+            worker_id="test-worker",
+            excluded_queue_names=[],
+        )
+
+    def run(self) -> int:
+        """Run every task that is due, including the ones those tasks enqueue; return how many."""
+        ran = 0
+        while True:
+            with transaction.atomic():
+                result = DBTaskResult.objects.ready().order_by("enqueued_at").get_locked()
+                if result is None:
+                    return ran
+                result.claim(self.worker.worker_id)
+            self.worker.run_task(result)
+            ran += 1
+
+
+@pytest.fixture
+def task_worker():
+    return TaskWorker()
+
+
+@pytest.fixture
+def on_commit(django_capture_on_commit_callbacks):
+    """Run what the code defers to the commit (enqueued e-mails), as a real commit would."""
+    return lambda: django_capture_on_commit_callbacks(execute=True)
 
 
 def pytest_collection_modifyitems(config, items):

@@ -7,7 +7,6 @@ from io import BytesIO
 
 import pytest
 from django.contrib.auth.models import User
-from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connections
 from django.test import Client
@@ -20,11 +19,6 @@ from tests.factories import image_bytes, make_product
 
 pytestmark = pytest.mark.django_db
 YEAR = timezone.localdate().year
-
-
-@pytest.fixture(autouse=True)
-def _fresh_throttle():
-    cache.clear()
 
 
 def photo(name="sac.jpg", fmt="JPEG", content=None):
@@ -48,12 +42,14 @@ def request_data(**overrides):
 
 
 def test_a_request_gets_a_reference_an_email_and_a_tracking_link(
-    client, mailoutbox, django_capture_on_commit_callbacks
+    client, mailoutbox, on_commit, task_worker
 ):
-    with django_capture_on_commit_callbacks(execute=True):
+    with on_commit():
         response = client.post(
             "/reparation/", request_data(photos=[photo(), photo("b.png", "PNG")]), follow=True
         )
+    assert mailoutbox == []  # the worker sends it, not the page
+    task_worker.run()
 
     repair = RepairRequest.objects.get()
     assert re.fullmatch(rf"R-{YEAR}-\d{{5}}", repair.reference)
@@ -139,8 +135,8 @@ def test_references_follow_each_other_within_a_year():
     assert int(second.reference[-5:]) == int(first.reference[-5:]) + 1
 
 
-def request_data_fields():
-    data = request_data()
+def request_data_fields(**overrides):
+    data = request_data(**overrides)
     data["purchase_year"] = int(data["purchase_year"])
     data.pop("product")
     return data
@@ -175,19 +171,20 @@ def workshop():
     return User.objects.create_user("atelier", password="pw-atelier-1", is_staff=True)
 
 
-def test_the_status_moves_are_recorded_and_mailed(
-    workshop, mailoutbox, django_capture_on_commit_callbacks
-):
+def test_the_status_moves_are_recorded_and_mailed(workshop, mailoutbox, on_commit, task_worker):
     repair = repair_request_create(fields=request_data_fields())
 
-    with django_capture_on_commit_callbacks(execute=True):
+    with on_commit():
         for status in ("received", "diagnosed"):
             repair = repair_advance(repair=repair, to_status=status, by_user=workshop, note="Reçu.")
+    task_worker.run()
 
     assert [h.status for h in repair.history.all()] == ["submitted", "received", "diagnosed"]
     assert repair.history.last().by == workshop
     assert len(mailoutbox) == 2
     assert "Diagnostiquée" in mailoutbox[-1].body
+    assert "Reçu." in mailoutbox[-1].body  # the workshop's message to the shopper
+    assert all(change.emailed_at for change in repair.history.exclude(status="submitted"))
 
 
 @pytest.mark.parametrize(
@@ -288,6 +285,72 @@ def test_repeated_wrong_guesses_are_refused(client):
 
     assert response.status_code == 429
     assert "Trop de tentatives" in response.content.decode()
+
+
+def test_guessing_one_reference_locks_out_neither_its_owner_nor_another_shopper(client, settings):
+    settings.BEHIND_PROXY = True
+    owner_repair = repair_request_create(fields=request_data_fields())
+    other_repair = repair_request_create(fields=request_data_fields(email="anna@example.org"))
+    attacker = {"HTTP_X_FORWARDED_FOR": "203.0.113.7", "REMOTE_ADDR": "127.0.0.1"}
+    guess = {"reference": owner_repair.reference, "email": "guess@example.org"}
+    for _ in range(5):
+        assert client.post("/reparation/suivi/", guess, **attacker).status_code == 200
+    assert client.post("/reparation/suivi/", guess, **attacker).status_code == 429
+
+    owner = Client().post(
+        "/reparation/suivi/",
+        {"reference": owner_repair.reference, "email": "paul@example.org"},
+        HTTP_X_FORWARDED_FOR="198.51.100.20",
+    )
+    same_address_other_reference = Client().post(
+        "/reparation/suivi/",
+        {"reference": other_repair.reference, "email": "anna@example.org"},
+        **attacker,
+    )
+
+    assert owner.status_code == 302
+    assert same_address_other_reference.status_code == 302
+
+
+def test_one_address_guessing_many_references_is_stopped_too(client):
+    for number in range(20):
+        client.post(
+            "/reparation/suivi/", {"reference": f"R-2026-{number:05d}", "email": "a@example.org"}
+        )
+
+    response = client.post(
+        "/reparation/suivi/", {"reference": "R-2026-00099", "email": "a@example.org"}
+    )
+
+    assert response.status_code == 429
+
+
+def test_a_forged_forwarded_address_is_not_trusted_without_the_proxy_setting(client):
+    for number in range(5):
+        client.post(
+            "/reparation/suivi/",
+            {"reference": "R-2026-00001", "email": "a@example.org"},
+            HTTP_X_FORWARDED_FOR=f"192.0.2.{number}",  # a new address each time
+        )
+
+    response = client.post(
+        "/reparation/suivi/",
+        {"reference": "R-2026-00001", "email": "a@example.org"},
+        HTTP_X_FORWARDED_FOR="192.0.2.99",
+    )
+
+    assert response.status_code == 429
+
+
+def test_repair_requests_from_one_connection_are_limited(client):
+    for _ in range(10):
+        assert client.post("/reparation/", request_data()).status_code == 302
+
+    response = client.post("/reparation/", request_data())
+
+    assert response.status_code == 429
+    assert "Trop de tentatives" in response.content.decode()
+    assert RepairRequest.objects.count() == 10
 
 
 def test_nobody_reads_another_persons_request_or_photos(client, settings):

@@ -6,7 +6,7 @@ from django.contrib.auth.models import User
 from catalog.models import Variant
 from shop.models import Order, Store
 from shop.services import Customer, order_place
-from tests.factories import make_variant
+from tests.factories import make_variant, unique
 from tests.shop.factories import make_store
 
 pytestmark = pytest.mark.django_db
@@ -27,6 +27,7 @@ def an_order(stock=5, quantity=2, **overrides):
         ),
         "delivery": "home",
         "payment_method": "transfer",
+        "checkout_key": unique("key"),
         **overrides,
     }
     return order_place(**fields), variant

@@ -39,8 +39,14 @@ def home_delivery(**overrides):
     }
 
 
+def checkout(client, *, follow=False, **overrides):
+    """Send the checkout form as the page does, with this cart's one-time key."""
+    data = {"checkout_key": client.session.get("checkout_key", ""), **home_delivery(**overrides)}
+    return client.post("/commande/", data, follow=follow)
+
+
 def test_a_home_delivery_order_freezes_prices_takes_stock_and_empties_the_cart(client, cart):
-    response = client.post("/commande/", home_delivery(), follow=True)
+    response = checkout(client, follow=True)
 
     order = Order.objects.get()
     assert response.redirect_chain[-1][0] == f"/commande/{order.token}/"
@@ -65,7 +71,7 @@ def test_prices_come_from_the_database_not_the_cart(client, cart):
     product.price = Decimal("50.00")
     product.save()
 
-    client.post("/commande/", home_delivery())
+    checkout(client)
 
     assert Order.objects.get().subtotal == Decimal("109.80")
 
@@ -74,28 +80,29 @@ def test_home_delivery_below_the_threshold_pays_the_flat_fee(client):
     variant = make_variant(product=make_product(price="29.90"), stock=5)
     client.post("/panier/ajouter/", {"variant": variant.pk, "quantity": 1})
 
-    client.post("/commande/", home_delivery())
+    checkout(client)
 
     order = Order.objects.get()
     assert (order.delivery_fee, order.total) == (Decimal("6.90"), Decimal("36.80"))
 
 
 def test_click_and_collect_at_an_open_store_pays_there_and_notifies_the_store(
-    client, cart, mailoutbox
+    client, cart, mailoutbox, on_commit, task_worker
 ):
     store = make_store(name="Millet Annecy", email="annecy@millet.example")
 
-    client.post(
-        "/commande/",
-        home_delivery(
+    with on_commit():
+        checkout(
+            client,
             delivery="collect",
             store=store.pk,
             street="",
             postcode="",
             city="",
             payment_method="at_store",
-        ),
-    )
+        )
+    assert mailoutbox == []  # the worker sends, not the page
+    assert task_worker.run() == 1
 
     order = Order.objects.get()
     assert (order.store, order.delivery_fee, order.payment_method) == (store, 0, "at_store")
@@ -109,15 +116,36 @@ def test_click_and_collect_at_an_open_store_pays_there_and_notifies_the_store(
     assert f"http://127.0.0.1:8000/commande/{order.token}/" in shopper.body
     assert shopper.alternatives[0].mimetype == "text/html"
     assert "[" + cart["hat"].sku + "]" in shop.body
+    assert order.confirmation_sent_at is not None
+    assert order.store_notified_at is not None
 
 
-def test_the_confirmation_e_mail_gives_the_bank_details_for_a_transfer(client, cart, mailoutbox):
-    client.post("/commande/", home_delivery())
+def test_the_confirmation_e_mail_gives_the_bank_details_for_a_transfer(
+    client, cart, mailoutbox, on_commit, task_worker
+):
+    with on_commit():
+        checkout(client)
+    task_worker.run()
 
     (message,) = mailoutbox
     order = Order.objects.get()
     assert f"avec la référence {order.number}" in message.body
     assert "104,80 €" in message.body
+
+
+def test_an_english_shopper_gets_the_e_mail_in_english(
+    client, cart, mailoutbox, on_commit, task_worker
+):
+    with on_commit():
+        client.post(
+            "/en/commande/",
+            {"checkout_key": client.session["checkout_key"], **home_delivery()},
+        )
+    task_worker.run()
+
+    (message,) = mailoutbox
+    assert Order.objects.get().language == "en"
+    assert message.subject.startswith("Your Millet order")
 
 
 @pytest.mark.parametrize(
@@ -135,7 +163,7 @@ def test_the_confirmation_e_mail_gives_the_bank_details_for_a_transfer(client, c
     ],
 )
 def test_each_field_is_checked_with_a_clear_message(client, cart, changes, field, message):
-    response = client.post("/commande/", home_delivery(**changes))
+    response = checkout(client, **changes)
 
     assert response.status_code == 200
     assert message in " ".join(response.context["form"].errors[field])
@@ -154,7 +182,7 @@ def test_each_field_is_checked_with_a_clear_message(client, cart, changes, field
 def test_a_closed_store_or_one_without_click_and_collect_is_refused(client, cart, store_changes):
     store = make_store(**store_changes)
 
-    response = client.post("/commande/", home_delivery(delivery="collect", store=store.pk))
+    response = checkout(client, delivery="collect", store=store.pk)
 
     assert "Ce magasin ne propose pas le retrait" in response.content.decode()
     assert not Order.objects.exists()
@@ -163,7 +191,7 @@ def test_a_closed_store_or_one_without_click_and_collect_is_refused(client, cart
 def test_a_line_sold_out_meanwhile_places_nothing_and_keeps_the_cart(client, cart):
     Variant.objects.filter(pk=cart["pack"].pk).update(stock=0)
 
-    response = client.post("/commande/", home_delivery(), follow=True)
+    response = checkout(client, follow=True)
 
     assert not Order.objects.exists()
     assert Variant.objects.get(pk=cart["hat"].pk).stock == 10
@@ -183,14 +211,14 @@ def test_checkout_without_csrf_token_is_refused(client, cart):
 
 
 def test_an_empty_cart_cannot_check_out(client):
-    response = client.post("/commande/", home_delivery(), follow=True)
+    response = checkout(client, follow=True)
 
     assert "Votre panier est vide." in response.content.decode()
     assert not Order.objects.exists()
 
 
 def test_the_confirmation_page_needs_the_token(client, cart):
-    client.post("/commande/", home_delivery())
+    checkout(client)
     order = Order.objects.get()
 
     assert client.get(f"/commande/{order.token}/").status_code == 200
@@ -202,7 +230,8 @@ def test_the_confirmation_page_needs_the_token(client, cart):
 def test_the_checkout_page_runs_a_fixed_number_of_queries(client, cart, django_assert_num_queries):
     make_store()
 
-    # 1. session, 2. cart variants with products, 3. covers, 4. open stores
-    with django_assert_num_queries(4):
+    # 1. session, 2. an order already placed with this cart's checkout key,
+    # 3. cart variants with products, 4. covers, 5. open stores
+    with django_assert_num_queries(5):
         response = client.get("/commande/")
     assert response.status_code == 200

@@ -10,7 +10,7 @@ from django.test import Client
 from catalog.models import Variant
 from shop.models import Order
 from shop.services import Customer, LineUnavailable, TransitionRefused, order_advance, order_place
-from tests.factories import make_product, make_variant
+from tests.factories import make_product, make_variant, unique
 from tests.shop.factories import make_store
 
 CUSTOMER = Customer(
@@ -19,7 +19,13 @@ CUSTOMER = Customer(
 
 
 def place(items, **overrides):
-    fields = {"customer": CUSTOMER, "delivery": "home", "payment_method": "transfer", **overrides}
+    fields = {
+        "customer": CUSTOMER,
+        "delivery": "home",
+        "payment_method": "transfer",
+        "checkout_key": unique("key"),
+        **overrides,
+    }
     return order_place(items=items, **fields)
 
 

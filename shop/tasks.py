@@ -1,0 +1,46 @@
+"""Background work of the shop, run by the task worker."""
+
+from django.conf import settings
+from django.tasks import task
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from millet_site.mail import render_email, send_or_retry
+from shop.models import Order
+
+
+@task
+def order_emails_send(*, order_id: int, attempt: int = 1) -> str:
+    """E-mail the shopper their order and, for click and collect, the store.
+
+    Each e-mail is marked sent as soon as the relay takes it, so a retry after
+    a failure sends only what is still missing: never the same e-mail twice.
+    """
+    order = Order.objects.select_related("store").filter(pk=order_id).first()
+    if order is None:
+        return "order deleted"
+    context = {"order": order, "lines": list(order.lines.all()), "site_url": settings.SITE_URL}
+    sent = []
+    if order.confirmation_sent_at is None:
+        message = render_email(
+            subject=_("Your Millet order %(number)s") % {"number": order.number},
+            template="shop/emails/confirmation",
+            context=context,
+            to=[order.email],
+            language=order.language,
+        )
+        send_or_retry(message, task=order_emails_send, attempt=attempt, order_id=order_id)
+        Order.objects.filter(pk=order.pk).update(confirmation_sent_at=timezone.now())
+        sent.append("shopper")
+    if order.store_id and order.store_notified_at is None:
+        message = render_email(
+            subject=_("Click and collect: order %(number)s") % {"number": order.number},
+            template="shop/emails/store_notice",
+            context=context,
+            to=[order.store.email],
+            language=settings.LANGUAGE_CODE,
+        )
+        send_or_retry(message, task=order_emails_send, attempt=attempt, order_id=order_id)
+        Order.objects.filter(pk=order.pk).update(store_notified_at=timezone.now())
+        sent.append("store")
+    return ", ".join(sent) or "nothing left to send"
