@@ -68,3 +68,48 @@ def test_deployment_checks_pass_with_debug_off():
 
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
+
+
+def cache_in_a_new_process(code, **env):
+    result = manage(
+        "shell", "--no-imports", "-c", "from django.core.cache import caches; " + code, **env
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+@pytest.mark.parametrize("alias", ["default", "limits"])
+def test_every_process_on_the_machine_shares_the_caches(tmp_path, alias):
+    env = {"DJANGO_CACHE_DIR": str(tmp_path)}
+
+    cache_in_a_new_process(
+        f"caches['{alias}'].set('shared', 41); caches['{alias}'].incr('shared')", **env
+    )
+
+    assert cache_in_a_new_process(f"print(caches['{alias}'].get('shared'))", **env) == "42"
+    assert list((tmp_path / alias).iterdir())  # plain files under the folder, no database
+
+
+def redis_is_listening():
+    import socket
+
+    try:
+        socket.create_connection(("127.0.0.1", 6379), timeout=0.5).close()
+    except OSError:
+        return False
+    return True
+
+
+def test_with_redis_url_the_caches_live_in_redis(tmp_path):
+    if not redis_is_listening():
+        if os.environ.get("CI"):
+            pytest.fail("Redis should listen on 127.0.0.1:6379 here")
+        pytest.skip("no Redis on 127.0.0.1:6379")
+    env = {"REDIS_URL": "redis://127.0.0.1:6379/15", "DJANGO_CACHE_DIR": str(tmp_path)}
+    key = f"shared-{os.getpid()}-{tmp_path.name}"
+
+    cache_in_a_new_process(f"caches['limits'].set('{key}', 7, 60)", **env)
+
+    assert cache_in_a_new_process(f"print(caches['limits'].get('{key}'))", **env) == "7"
+    assert cache_in_a_new_process(f"print(caches['default'].get('{key}'))", **env) == "None"
+    assert not (tmp_path / "limits").exists()
