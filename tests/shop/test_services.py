@@ -136,6 +136,7 @@ def test_twenty_buyers_on_five_units_make_exactly_five_orders(require_postgres):
                     "city": "Annecy",
                     "payment_method": "transfer",
                     "accept_terms": "on",
+                    "checkout_key": client.session["checkout_key"],
                 },
                 follow=True,
             )
