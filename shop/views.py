@@ -39,6 +39,8 @@ def cart_add(request):
         return _back(request, "shop:cart")
     variant, quantity = form.cleaned_data["variant"], form.cleaned_data["quantity"]
     cart = Cart(request.session)
+    # A cart whose order was placed (its answer lost) starts afresh, with a new key.
+    _placed_from_this_cart(request, cart)
     wanted = cart.quantity_of(variant.pk) + quantity
     if wanted > variant.stock:
         if variant.stock == 0:

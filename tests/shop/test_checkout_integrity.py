@@ -265,6 +265,21 @@ def test_after_a_lost_response_the_checkout_leads_to_the_order(client):
 
 
 @pytest.mark.django_db
+def test_after_a_lost_response_adding_to_the_cart_starts_a_new_cart(client):
+    order, form = lose_the_response(client)
+    another = make_variant(stock=3)
+
+    client.post("/panier/ajouter/", {"variant": another.pk, "quantity": 1})
+
+    assert client.session["cart"] == {str(another.pk): 1}
+    assert client.session["checkout_key"] != form["checkout_key"]
+    page = client.get("/panier/").content.decode()
+    assert f"Votre commande {order.number} est enregistrée" in page
+    assert client.post("/commande/", the_form(client)).status_code == 302
+    assert Order.objects.count() == 2
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize("key", ["", "forged-key", "x" * 500])
 def test_a_form_without_this_carts_key_orders_nothing_and_says_so(client, key):
     variant = fill_cart(client)
