@@ -20,6 +20,7 @@ from shop.services import (
 )
 
 KEY_LENGTH = 43  # secrets.token_urlsafe(32)
+LAST_ORDER_KEY = "last_order"
 
 
 def _back(request, fallback):
@@ -59,26 +60,34 @@ def cart_add(request):
     return redirect("shop:cart")
 
 
-def _placed_from_this_cart(request, cart):
+def _close_cart(request, cart, order):
+    """The cart became `order`: empty it (its key is spent) and remember the order, so
+    the cart page can lead back to it even if the confirmation never reached the shopper."""
+    cart.clear()
+    request.session[LAST_ORDER_KEY] = order.token
+
+
+def _placed_from_this_cart(request, cart, *, announce=True):
     """The order that this cart's checkout key already placed, if any.
 
     When a checkout's response is lost (a dropped connection, a server that
-    died after the commit) the session still holds the cart and its key; the
-    next visit finds the order here, empties the cart and says so.
+    died after the commit) the session may still hold the cart and its key;
+    the next visit finds the order here, empties the cart and says so.
     """
     if not cart.checkout_key:
         return None
     order = Order.objects.filter(checkout_key=cart.checkout_key).first()
     if order is not None:
-        cart.clear()
-        messages.success(
-            request,
-            format_html(
-                _('Your order {number} is placed: <a href="{url}">see its confirmation</a>.'),
-                number=order.number,
-                url=order.get_absolute_url(),
-            ),
-        )
+        _close_cart(request, cart, order)
+        if announce:
+            messages.success(
+                request,
+                format_html(
+                    _('Your order {number} is placed: <a href="{url}">see its confirmation</a>.'),
+                    number=order.number,
+                    url=order.get_absolute_url(),
+                ),
+            )
     return order
 
 
@@ -86,7 +95,7 @@ def _placed_from_this_cart(request, cart):
 @private_page
 def cart_view(request):
     cart = Cart(request.session)
-    _placed_from_this_cart(request, cart)
+    last_order = _placed_from_this_cart(request, cart, announce=False)
     if request.method == "POST":
         form = CartLineForm(request.POST)
         if form.is_valid() and form.cleaned_data["variant"] in cart.items:
@@ -96,9 +105,12 @@ def cart_view(request):
             messages.error(request, _("That change could not be made to your cart."))
         return redirect("shop:cart")
     lines = cart.lines()
+    if not lines and last_order is None and request.session.get(LAST_ORDER_KEY):
+        last_order = Order.objects.filter(token=request.session[LAST_ORDER_KEY]).first()
     subtotal = sum((line.total for line in lines), Decimal("0.00"))
     context = {
         "lines": lines,
+        "last_order": last_order,
         "subtotal": subtotal,
         "free_delivery_from": FREE_DELIVERY_FROM,
         "missing_for_free_delivery": max(FREE_DELIVERY_FROM - subtotal, Decimal("0.00")),
@@ -117,7 +129,7 @@ def checkout(request):
         order = Order.objects.filter(checkout_key=posted_key).first()
         if order is not None:
             if posted_key == cart.checkout_key:
-                cart.clear()
+                _close_cart(request, cart, order)
             return redirect(order)
     order = _placed_from_this_cart(request, cart)
     if order is not None:
@@ -168,7 +180,7 @@ def checkout(request):
             except TransitionRefused as problem:
                 form.add_error("store", str(problem))
             else:
-                cart.clear()
+                _close_cart(request, cart, order)
                 return redirect(order)
     subtotal = sum((line.total for line in lines), Decimal("0.00"))
     context = {

@@ -265,6 +265,19 @@ def test_after_a_lost_response_the_checkout_leads_to_the_order(client):
 
 
 @pytest.mark.django_db
+def test_a_shopper_who_never_saw_the_confirmation_finds_the_order_on_the_cart_page(client):
+    fill_cart(client)
+    client.post("/commande/", the_form(client))  # placed; the answer never arrived
+
+    page = client.get("/panier/").content.decode()
+
+    order = Order.objects.get()
+    assert f"Votre commande {order.number} est enregistrée" in page
+    assert f'href="{order.get_absolute_url()}"' in page
+    assert "Votre panier est vide." in page
+
+
+@pytest.mark.django_db
 def test_after_a_lost_response_adding_to_the_cart_starts_a_new_cart(client):
     order, form = lose_the_response(client)
     another = make_variant(stock=3)
