@@ -132,13 +132,14 @@ if REDIS_URL:
         for alias in ("default", "limits")
     }
 else:
+    # add() and incr() lock the key, so parallel workers never lose a count.
     CACHES = {
         alias: {
-            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "BACKEND": "millet_site.cache.SharedFileCache",
             "LOCATION": CACHE_DIR / alias,
-            "OPTIONS": {"MAX_ENTRIES": 5000},
+            "OPTIONS": {"MAX_ENTRIES": max_entries},
         }
-        for alias in ("default", "limits")
+        for alias, max_entries in (("default", 5000), ("limits", 20000))
     }
 
 # Background work (e-mails): Django's Tasks framework, queued in the database
@@ -271,5 +272,9 @@ LOGGING = {
     "formatters": {"plain": {"format": "{levelname} {name} {message}", "style": "{"}},
     "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["stderr"], "level": env_str("DJANGO_LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        # Django's own console handler would print every line a second time.
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        "django.db.backends": {"level": "WARNING"},
+    },
 }

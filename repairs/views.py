@@ -4,7 +4,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
-from django_ratelimit.core import get_usage
+from django_ratelimit.core import is_ratelimited
 from django_ratelimit.decorators import ratelimit
 
 from catalog.models import Product
@@ -16,9 +16,10 @@ from repairs.services import MoveRefused, repair_quote_answer, repair_request_cr
 
 SESSION_KEY = "repairs"
 DATALIST_SIZE = 300
-# Wrong tracking attempts allowed in 15 minutes: for one reference from one
+# Tracking attempts allowed in 15 minutes: for one reference from one
 # connection (so guessing one reference never locks its owner, elsewhere, or
-# anyone else out), and for all references from one connection.
+# anyone else out), and for all references from one connection. A shopper
+# who gets in once is remembered by the session and need not try again.
 TRACKING_LIMITS = [
     ("repair-tracking-reference", "5/15m", lambda group, request: _tracking_pair(request)),
     ("repair-tracking-connection", "20/15m", lambda group, request: client_network(request)),
@@ -76,7 +77,7 @@ def sent(request, reference):
 def tracking(request):
     form = TrackingForm(request.POST or None)
     if request.method == "POST":
-        if _tracking_failures(request, count_one=False):
+        if _tracking_limited(request):
             context = {"form": form, "throttled": True}
             return render(request, "repairs/tracking.html", context, status=429)
         if form.is_valid():
@@ -86,18 +87,21 @@ def tracking(request):
             if repair is not None:
                 _remember(request, repair)
                 return redirect("repairs:detail", reference=repair.reference)
-            _tracking_failures(request, count_one=True)
             form.add_error(None, _("No request matches this reference and e-mail address."))
     return render(request, "repairs/tracking.html", {"form": form, "throttled": False})
 
 
-def _tracking_failures(request, *, count_one: bool) -> bool:
-    """Whether a tracking limit is reached; with `count_one`, count a wrong attempt first."""
-    reached = False
-    for group, rate, key in TRACKING_LIMITS:
-        usage = get_usage(request, group=group, key=key, rate=rate, increment=count_one)
-        reached |= usage["count"] >= usage["limit"]
-    return reached
+def _tracking_limited(request) -> bool:
+    """Count this attempt against every tracking limit; whether one is now exceeded.
+
+    The attempt is counted before it is checked, in one atomic step of the
+    shared cache: attempts sent together cannot all slip under the limit.
+    """
+    exceeded = [
+        is_ratelimited(request, group=group, key=key, rate=rate, increment=True)
+        for group, rate, key in TRACKING_LIMITS
+    ]
+    return any(exceeded)
 
 
 def _tracking_pair(request) -> str:

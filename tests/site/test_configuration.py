@@ -113,3 +113,34 @@ def test_with_redis_url_the_caches_live_in_redis(tmp_path):
     assert cache_in_a_new_process(f"print(caches['limits'].get('{key}'))", **env) == "7"
     assert cache_in_a_new_process(f"print(caches['default'].get('{key}'))", **env) == "None"
     assert not (tmp_path / "limits").exists()
+
+
+def test_processes_counting_at_once_never_lose_a_count(tmp_path):
+    # What a throttle does on every attempt, from 4 processes at the same time.
+    count = (
+        "from django.core.cache import caches\n"
+        "limits = caches['limits']\n"
+        "for _ in range(100):\n"
+        "    if not limits.add('attempts', 1, 600):\n"
+        "        limits.incr('attempts')\n"
+    )
+    environment = {
+        **{k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL"))},
+        "DJANGO_CACHE_DIR": str(tmp_path),
+    }
+    workers = [
+        subprocess.Popen(
+            [sys.executable, "manage.py", "shell", "--no-imports", "-c", count],
+            cwd=ROOT,
+            env=environment,
+        )
+        for _ in range(4)
+    ]
+    assert [worker.wait(timeout=60) for worker in workers] == [0] * 4
+
+    assert (
+        cache_in_a_new_process(
+            "print(caches['limits'].get('attempts'))", **{"DJANGO_CACHE_DIR": str(tmp_path)}
+        )
+        == "400"
+    )

@@ -1,0 +1,42 @@
+"""Django's file-based cache, safe for counters shared by several processes."""
+
+import os
+import zlib
+from contextlib import contextmanager
+
+from django.core.cache.backends.base import DEFAULT_TIMEOUT
+from django.core.cache.backends.filebased import FileBasedCache
+from django.core.files import locks
+
+# Lock files per cache folder: keys share them by hash, so their number stays
+# fixed however many keys come and go.
+LOCK_STRIPES = 64
+
+
+class SharedFileCache(FileBasedCache):
+    """FileBasedCache whose add() and incr() run under an exclusive file lock.
+
+    Django's file cache reads, then writes: two processes counting the same key
+    at once both read 4 and both write 5. Throttle counters must not lose
+    counts that way, so the read and the write of one key happen under a lock
+    that every process of the machine honours.
+    """
+
+    @contextmanager
+    def _key_lock(self, key, version):
+        self._createdir()
+        stripe = zlib.crc32(self.make_and_validate_key(key, version).encode()) % LOCK_STRIPES
+        with open(os.path.join(self._dir, f"lock-{stripe:02d}"), "a+b") as handle:
+            locks.lock(handle, locks.LOCK_EX)
+            try:
+                yield
+            finally:
+                locks.unlock(handle)
+
+    def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        with self._key_lock(key, version):
+            return super().add(key, value, timeout, version)
+
+    def incr(self, key, delta=1, version=None):
+        with self._key_lock(key, version):
+            return super().incr(key, delta, version)
