@@ -172,7 +172,6 @@ AXES_VERBOSE = False
 # Shopper forms: django-ratelimit counts in the "limits" cache.
 RATELIMIT_USE_CACHE = "limits"
 RATELIMIT_IP_META_KEY = "millet_site.client.client_ip"
-RATELIMIT_VIEW = "millet_site.views.too_many_requests"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

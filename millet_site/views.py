@@ -76,23 +76,17 @@ def favicon(request):
     return redirect(static("img/favicon.svg"), permanent=True)
 
 
-def _error_page(request, template, status, **context):
-    return render(request, template, context, status=status)
-
-
+# Error pages rendered with the request, so they wear the site's header, in
+# the visitor's language.
 def bad_request(request, exception=None):
-    return _error_page(request, "400.html", 400)
+    return render(request, "400.html", {}, status=400)
 
 
 def permission_denied(request, exception=None):
-    return _error_page(request, "403.html", 403)
+    return render(request, "403.html", {}, status=403)
 
 
 def csrf_failure(request, reason=""):
     """A form sent without its security token, or from another site: usually a page
     left open too long, or cookies turned off."""
-    return _error_page(request, "403_csrf.html", 403)
-
-
-def too_many_requests(request, exception=None):
-    return _error_page(request, "429.html", 429, retry_minutes=60)
+    return render(request, "403_csrf.html", {}, status=403)
