@@ -3,10 +3,14 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 from django.views.static import serve
 
 from millet_site import views
 from millet_site.sitemaps import SITEMAPS
+
+admin.site.site_header = _("Millet administration")
+admin.site.site_title = _("Millet administration")
 
 handler400 = "millet_site.views.bad_request"
 handler403 = "millet_site.views.permission_denied"

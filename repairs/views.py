@@ -5,7 +5,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_ratelimit.core import is_ratelimited
-from django_ratelimit.decorators import ratelimit
 
 from catalog.models import Product
 from millet_site.client import client_network
@@ -29,12 +28,23 @@ REQUEST_RATE = "10/h"
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-@ratelimit(group="repair-request", key="ip", rate=REQUEST_RATE, method="POST", block=False)
 def service(request):
-    if request.method == "POST" and request.limited:
-        return render(request, "429.html", {"retry_minutes": 60}, status=429)
+    status = 200
     if request.method == "POST":
         form = RepairRequestForm(request.POST, request.FILES)
+        # Only requests that would be saved count: a shopper correcting the
+        # form is never held back, and a refused one keeps what they typed.
+        if form.is_valid() and is_ratelimited(
+            request, group="repair-request", key="ip", rate=REQUEST_RATE, increment=True
+        ):
+            form.add_error(
+                None,
+                _(
+                    "Your connection has sent many repair requests in the last hour. "
+                    "Please try again later, or write to us."
+                ),
+            )
+            status = 429
         if form.is_valid():
             data = form.cleaned_data
             fields = {k: v for k, v in data.items() if k not in ("photos",)}
@@ -60,7 +70,7 @@ def service(request):
         form = RepairRequestForm(initial=initial)
     names = Product.objects.published().order_by("name").values_list("name", flat=True)
     context = {"form": form, "product_names": names[:DATALIST_SIZE]}
-    return render(request, "repairs/service.html", context)
+    return render(request, "repairs/service.html", context, status=status)
 
 
 @require_safe

@@ -1,3 +1,4 @@
+import datetime
 from decimal import Decimal
 
 from django.contrib import messages
@@ -21,6 +22,9 @@ from shop.services import (
 
 KEY_LENGTH = 43  # secrets.token_urlsafe(32)
 LAST_ORDER_KEY = "last_order"
+# An empty checkout leads to the last order placed this long ago at most: the
+# shopper who lost its confirmation comes back within minutes.
+RECENT_ORDER = datetime.timedelta(hours=1)
 
 
 def _back(request, fallback):
@@ -67,6 +71,12 @@ def _close_cart(request, cart, order):
     request.session[LAST_ORDER_KEY] = order.token
 
 
+def _last_order(request):
+    """The last order placed from this session, if any (one query when there is one)."""
+    token = request.session.get(LAST_ORDER_KEY)
+    return Order.objects.filter(token=token).first() if isinstance(token, str) else None
+
+
 def _placed_from_this_cart(request, cart, *, announce=True):
     """The order that this cart's checkout key already placed, if any.
 
@@ -105,8 +115,8 @@ def cart_view(request):
             messages.error(request, _("That change could not be made to your cart."))
         return redirect("shop:cart")
     lines = cart.lines()
-    if not lines and last_order is None and request.session.get(LAST_ORDER_KEY):
-        last_order = Order.objects.filter(token=request.session[LAST_ORDER_KEY]).first()
+    if not lines and last_order is None:
+        last_order = _last_order(request)
     subtotal = sum((line.total for line in lines), Decimal("0.00"))
     context = {
         "lines": lines,
@@ -136,7 +146,11 @@ def checkout(request):
         return redirect(order)
     lines = cart.lines()
     if not lines:
-        messages.info(request, _("Your cart is empty."))
+        last_order = _last_order(request)
+        if last_order and last_order.created_at >= timezone.now() - RECENT_ORDER:
+            return redirect(last_order)  # placed minutes ago: the shopper looks for it
+        if last_order is None:
+            messages.info(request, _("Your cart is empty."))
         return redirect("shop:cart")
     if any(line.problem for line in lines):
         messages.error(request, _("Some items in your cart are no longer available as they were."))

@@ -335,7 +335,7 @@ def test_admin_sign_in_locks_after_five_failures_and_staff_can_unlock(site):
     for response in [sign_in(at_x, "alice", "wrong-4"), right_password_too_late()]:
         assert response.status == 429
         assert "Connexion bloquée" in response.html
-        assert "la connexion à ce compte depuis votre connexion est bloquée" in response.html
+        assert "ce compte ne peut plus se connecter depuis votre adresse" in response.html
     answers = site.answers("POST", SIGN_IN, at_x.address, expected=6)
     assert [status for _pid, status in answers] == [200] * 4 + [429] * 2
     assert answers[5][0] not in {pid for pid, _status in answers[:5]}, answers
