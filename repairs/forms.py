@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from catalog.images import validate_image
 from catalog.models import Product
+from millet_site.forms import FrenchPhoneField, FrenchPostcodeField
 from repairs.services import MAX_PHOTOS
 
 
@@ -38,12 +39,7 @@ class PhotosField(forms.FileField):
 class RepairRequestForm(forms.Form):
     name = forms.CharField(label=_("Full name"), max_length=120)
     email = forms.EmailField(label=_("E-mail"))
-    phone = forms.RegexField(
-        label=_("Phone"),
-        regex=r"^\+?[0-9 .()-]{6,20}$",
-        required=False,
-        error_messages={"invalid": _("Enter a phone number, e.g. 06 12 34 56 78.")},
-    )
+    phone = FrenchPhoneField(required=False)
     product = forms.CharField(
         label=_("Product from our catalogue"),
         max_length=120,
@@ -70,11 +66,7 @@ class RepairRequestForm(forms.Form):
         help_text=_("JPEG, PNG or WebP, 10 MB each at most."),
     )
     street = forms.CharField(label=_("Street and number"), max_length=200)
-    postcode = forms.RegexField(
-        label=_("Postal code"),
-        regex=r"^\d{5}$",
-        error_messages={"invalid": _("A French postal code has five digits.")},
-    )
+    postcode = FrenchPostcodeField()
     city = forms.CharField(label=_("City"), max_length=100)
 
     def clean_product(self):

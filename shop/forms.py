@@ -3,8 +3,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from catalog.models import Variant
+from millet_site.forms import FrenchPhoneField, FrenchPostcodeField
 from shop.cart import MAX_QUANTITY
-from shop.models import Order, Store, postcode_validator
+from shop.models import Order, Store
 
 
 class AddToCartForm(forms.Form):
@@ -26,19 +27,12 @@ class CartLineForm(forms.Form):
 class CheckoutForm(forms.Form):
     email = forms.EmailField(label=_("E-mail"))
     name = forms.CharField(label=_("Full name"), max_length=120)
-    phone = forms.RegexField(
-        label=_("Phone"),
-        regex=r"^\+?[0-9 .()-]{6,20}$",
-        required=False,
-        error_messages={"invalid": _("Enter a phone number, e.g. 06 12 34 56 78.")},
-    )
+    phone = FrenchPhoneField(required=False)
     delivery = forms.ChoiceField(
         label=_("Delivery"), choices=Order.Delivery.choices, widget=forms.RadioSelect
     )
     street = forms.CharField(label=_("Street and number"), max_length=200, required=False)
-    postcode = forms.CharField(
-        label=_("Postal code"), max_length=5, required=False, validators=[postcode_validator]
-    )
+    postcode = FrenchPostcodeField(required=False)
     city = forms.CharField(label=_("City"), max_length=100, required=False)
     store = forms.ModelChoiceField(
         label=_("Collection store"),

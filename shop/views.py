@@ -201,8 +201,8 @@ def checkout(request):
         "form": form,
         "lines": lines,
         "checkout_key": cart.ensure_checkout_key(),
-        "home": totals(subtotal, Order.Delivery.HOME),
-        "collect": totals(subtotal, Order.Delivery.COLLECT),
+        "subtotal": subtotal,
+        "totals": [(choice, totals(subtotal, choice.value)) for choice in Order.Delivery],
     }
     return render(request, "shop/checkout.html", context)
 

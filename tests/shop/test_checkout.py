@@ -155,7 +155,7 @@ def test_an_english_shopper_gets_the_e_mail_in_english(
         ({"postcode": "7300"}, "postcode", "Un code postal français comporte cinq chiffres."),
         ({"postcode": "ABCDE"}, "postcode", "Un code postal français comporte cinq chiffres."),
         ({"city": ""}, "city", "Nécessaire pour la livraison à domicile."),
-        ({"phone": "<script>"}, "phone", "Saisissez un numéro de téléphone"),
+        ({"phone": "<script>"}, "phone", "Saisissez un numéro de téléphone français"),
         ({"accept_terms": ""}, "accept_terms", "Merci d’accepter les conditions générales"),
         ({"payment_method": "at_store"}, "payment_method", "n’est possible qu’avec le retrait"),
         ({"delivery": "collect"}, "store", "Choisissez le magasin"),
@@ -235,3 +235,56 @@ def test_the_checkout_page_runs_a_fixed_number_of_queries(client, cart, django_a
     with django_assert_num_queries(5):
         response = client.get("/commande/")
     assert response.status_code == 200
+
+
+def test_the_summary_gives_the_fee_and_total_of_each_delivery_choice(client):
+    variant = make_variant(product=make_product(price="29.90"), stock=5)
+    client.post("/panier/ajouter/", {"variant": variant.pk, "quantity": 1})
+
+    html = client.get("/commande/").content.decode()
+
+    home = html[html.index('data-delivery="home"', html.index('class="totals"')) :]
+    collect = html[html.index('data-delivery="collect"', html.index('class="totals"')) :]
+    assert "6,90&nbsp;€" in home[: home.index("</div>\n      </div>")]
+    assert "Total avec livraison à domicile</dt><dd>36,80&nbsp;€" in home
+    assert "offert" in collect[: collect.index("</dd>")]
+    assert "Total avec retrait en magasin</dt><dd>29,90&nbsp;€" in collect
+
+
+def test_free_home_delivery_from_the_threshold_says_so(client, cart):
+    html = client.get("/commande/").content.decode()
+
+    assert "Total avec livraison à domicile</dt><dd>104,80&nbsp;€" in html
+    assert html.count(">offert</dd>") == 2
+
+
+def test_address_and_store_fields_say_which_delivery_needs_them(client, cart):
+    html = client.get("/commande/").content.decode()
+
+    for label in ("Numéro et rue", "Code postal", "Ville"):
+        assert f'{label} <span class="field__optional">(pour la livraison à domicile)' in html
+    assert 'Magasin de retrait <span class="field__optional">(pour le retrait en magasin)' in html
+    assert "(facultatif)" not in html.split('data-delivery="home"')[1].split("</fieldset>")[0]
+
+
+@pytest.mark.parametrize(
+    ("typed", "kept"),
+    [
+        ("0612345678", "06 12 34 56 78"),
+        ("06.12.34.56.78", "06 12 34 56 78"),
+        ("+33 6 12 34 56 78", "06 12 34 56 78"),
+        ("0033612345678", "06 12 34 56 78"),
+    ],
+)
+def test_a_french_phone_number_is_kept_in_one_form(client, cart, typed, kept):
+    checkout(client, phone=typed)
+
+    assert Order.objects.get().phone == kept
+
+
+@pytest.mark.parametrize("typed", ["12345", "06 12 34 56", "+44 20 7946 0958", "0012345678"])
+def test_a_number_that_is_not_french_is_refused(client, cart, typed):
+    response = checkout(client, phone=typed)
+
+    assert "Saisissez un numéro de téléphone français" in response.content.decode()
+    assert not Order.objects.exists()
