@@ -42,6 +42,13 @@ class CartLine:
         return None
 
 
+@dataclass(frozen=True)
+class Refusal:
+    """Why a change to the cart was refused, and what the cart kept instead."""
+
+    message: str
+
+
 class Cart:
     def __init__(self, session):
         self.session = session
@@ -58,6 +65,44 @@ class Cart:
 
     def quantity_of(self, variant_id):
         return self.items.get(variant_id, 0)
+
+    def add(self, variant: Variant, quantity: int) -> Refusal | None:
+        """Add `quantity` of `variant`, or refuse and say what the cart keeps."""
+        return self._change(variant, self.quantity_of(variant.pk) + quantity)
+
+    def change(self, variant_id: int, quantity: int) -> Refusal | None:
+        """Set a line to `quantity` (0 removes it), or refuse and say what the cart keeps.
+
+        Reads the variant's stock (one query) unless the line is removed.
+        """
+        if variant_id not in self.items:
+            return Refusal(_("That change could not be made to your cart."))
+        if quantity <= 0:
+            self.set(variant_id, 0)
+            return None
+        variant = Variant.objects.select_related("product").filter(pk=variant_id).first()
+        if variant is None:
+            self.set(variant_id, 0)
+            return Refusal(_("This product is no longer sold."))
+        return self._change(variant, quantity)
+
+    def _change(self, variant, wanted):
+        kept = self.quantity_of(variant.pk)
+        if variant.stock == 0:
+            return Refusal(_("This size is sold out."))
+        if wanted > MAX_QUANTITY:
+            return Refusal(
+                _("At most %(limit)s of one item per order: your cart keeps %(kept)s.")
+                % {"limit": MAX_QUANTITY, "kept": kept}
+            )
+        if wanted > variant.stock:
+            if kept:
+                message = _("Only %(stock)s left in this size: your cart keeps %(kept)s.")
+            else:
+                message = _("Only %(stock)s left in this size.")
+            return Refusal(message % {"stock": variant.stock, "kept": kept})
+        self.set(variant.pk, wanted)
+        return None
 
     def set(self, variant_id, quantity):
         if quantity <= 0:

@@ -46,18 +46,10 @@ def cart_add(request):
     cart = Cart(request.session)
     # A cart whose order was placed (its answer lost) starts afresh, with a new key.
     _placed_from_this_cart(request, cart)
-    wanted = cart.quantity_of(variant.pk) + quantity
-    if wanted > variant.stock:
-        if variant.stock == 0:
-            messages.error(request, _("This size is sold out."))
-        else:
-            messages.error(
-                request,
-                _("Only %(stock)s left in this size: your cart cannot hold %(wanted)s.")
-                % {"stock": variant.stock, "wanted": wanted},
-            )
+    refusal = cart.add(variant, quantity)
+    if refusal:
+        messages.error(request, refusal.message)
         return _back(request, "shop:cart")
-    cart.set(variant.pk, wanted)
     messages.success(
         request, _("%(product)s was added to your cart.") % {"product": variant.product.name}
     )
@@ -108,11 +100,12 @@ def cart_view(request):
     last_order = _placed_from_this_cart(request, cart, announce=False)
     if request.method == "POST":
         form = CartLineForm(request.POST)
-        if form.is_valid() and form.cleaned_data["variant"] in cart.items:
-            cart.set(form.cleaned_data["variant"], form.cleaned_data["quantity"])
-            messages.success(request, _("Your cart was updated."))
-        else:
+        if not form.is_valid():
             messages.error(request, _("That change could not be made to your cart."))
+        elif refusal := cart.change(form.cleaned_data["variant"], form.cleaned_data["quantity"]):
+            messages.error(request, refusal.message)
+        else:
+            messages.success(request, _("Your cart was updated."))
         return redirect("shop:cart")
     lines = cart.lines()
     if not lines and last_order is None:

@@ -32,10 +32,59 @@ def test_adding_twice_adds_up_and_stops_at_the_stock(client):
     add(client, variant, 2)
     response = add(client, variant, 2)
 
-    assert "Plus que 3 dans cette taille : votre panier ne peut pas en contenir 4." in (
-        response.content.decode()
-    )
+    assert "Plus que 3 dans cette taille : votre panier en garde 2." in response.content.decode()
     assert client.session["cart"] == {str(variant.pk): 2}
+
+
+def test_adding_past_the_per_item_limit_is_refused_and_says_what_was_kept(client):
+    variant = make_variant(stock=50)
+    add(client, variant, 8)
+
+    response = add(client, variant, 5)
+
+    html = response.content.decode()
+    assert "10 exemplaires au plus d’un même article par commande : votre panier en garde 8." in (
+        html
+    )
+    assert "a été ajouté" not in html
+    assert client.session["cart"] == {str(variant.pk): 8}
+
+
+def test_a_first_quantity_above_the_stock_is_refused(client):
+    variant = make_variant(stock=2)
+
+    response = add(client, variant, 3)
+
+    assert "Plus que 2 dans cette taille." in response.content.decode()
+    assert "cart" not in client.session
+
+
+@pytest.mark.parametrize(
+    ("quantity", "message"),
+    [
+        (7, "Plus que 6 dans cette taille : votre panier en garde 2."),
+        (11, "Cette modification n’a pas pu être faite dans votre panier."),  # the form limit
+    ],
+)
+def test_a_quantity_change_past_the_stock_or_limit_keeps_the_line(client, quantity, message):
+    variant = make_variant(stock=6)
+    add(client, variant, 2)
+
+    response = client.post("/panier/", {"variant": variant.pk, "quantity": quantity}, follow=True)
+
+    assert message in response.content.decode()
+    assert client.session["cart"] == {str(variant.pk): 2}
+
+
+def test_the_cart_shows_each_line_with_its_picture(client):
+    variant = make_variant(stock=3)
+    make_image(product=variant.product, alt_text="Sac rouge, vue de face")
+    add(client, variant)
+
+    html = client.get("/panier/").content.decode()
+
+    assert 'class="cart__thumb"' in html
+    assert 'alt="Sac rouge, vue de face"' in html
 
 
 def test_a_sold_out_size_cannot_be_added(client):
