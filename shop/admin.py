@@ -8,7 +8,7 @@ from shop.services import TransitionRefused, order_advance, order_emails_resend
 
 @admin.register(Store)
 class StoreAdmin(admin.ModelAdmin):
-    list_display = ["name", "city", "kind", "opens_on", "closes_on", "click_and_collect"]
+    list_display = ["name", "city", "kind", "phone", "opens_on", "closes_on", "click_and_collect"]
     list_filter = ["kind", "click_and_collect", "city"]
     search_fields = ["name", "city", "postcode"]
     prepopulated_fields = {"slug": ["name"]}

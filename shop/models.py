@@ -1,6 +1,7 @@
 """Stores, orders and their lines."""
 
 import secrets
+from urllib.parse import urlencode
 
 from django.core.validators import RegexValidator
 from django.db import models
@@ -50,6 +51,17 @@ class Store(models.Model):
         _("click and collect"), default=True, help_text=_("Orders can be collected here.")
     )
     email = models.EmailField(_("e-mail"), help_text=_("Receives click-and-collect orders."))
+    phone = models.CharField(
+        _("phone"),
+        max_length=20,
+        blank=True,
+        help_text=_("As shoppers dial it, e.g. 04 50 12 34 56."),
+    )
+    opening_hours = models.TextField(
+        _("opening hours"),
+        blank=True,
+        help_text=_("One line per group of days, e.g. “Tuesday to Saturday: 10 am – 7 pm”."),
+    )
 
     objects = StoreManager()
 
@@ -76,6 +88,23 @@ class Store(models.Model):
 
     def is_open_on(self, day):
         return self.opens_on <= day and (self.closes_on is None or self.closes_on >= day)
+
+    def has_closed_by(self, day):
+        return self.closes_on is not None and self.closes_on < day
+
+    @property
+    def map_url(self):
+        """A plain link to the address on OpenStreetMap: no map script on our pages."""
+        query = f"{self.street}, {self.postcode} {self.city}, France"
+        return "https://www.openstreetmap.org/search?" + urlencode({"query": query})
+
+    @property
+    def phone_link(self):
+        """The phone as a tel: address in international form ("" without a phone)."""
+        digits = "".join(character for character in self.phone if character.isdigit())
+        if len(digits) == 10 and digits.startswith("0"):
+            return f"tel:+33{digits[1:]}"
+        return f"tel:{digits}" if digits else ""
 
 
 def new_token():

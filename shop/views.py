@@ -211,10 +211,13 @@ def order_detail(request, token):
 @require_safe
 def stores(request):
     today = timezone.localdate()
-    all_stores = list(Store.objects.all())
+    current = [s for s in Store.objects.all() if not s.has_closed_by(today)]
     context = {
         "today": today,
-        "permanent": [s for s in all_stores if s.kind == Store.Kind.PERMANENT],
-        "popups": [s for s in all_stores if s.kind == Store.Kind.POPUP],
+        "permanent": [s for s in current if s.kind == Store.Kind.PERMANENT],
+        "popups": [s for s in current if s.kind == Store.Kind.POPUP],
+        "past_popups": Store.objects.filter(kind=Store.Kind.POPUP, closes_on__lt=today).order_by(
+            "-closes_on"
+        ),
     }
     return render(request, "shop/stores.html", context)

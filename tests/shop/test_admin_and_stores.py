@@ -127,3 +127,39 @@ def test_the_stores_fixture_holds_the_miramas_pop_up():
     )
     assert "90 %" in miramas.assortment
     assert Store.objects.filter(kind="permanent", click_and_collect=True).count() >= 3
+
+
+def test_open_stores_give_their_hours_phone_and_a_plain_map_link(client):
+    make_store(
+        name="Millet Annecy",
+        street="12 rue Royale",
+        phone="04 65 71 10 21",
+        opening_hours="Du mardi au samedi : 10 h – 19 h\nDimanche et lundi : fermé",
+    )
+
+    html = client.get("/boutiques/").content.decode()
+
+    assert "Du mardi au samedi : 10 h – 19 h<br>Dimanche et lundi : fermé" in html
+    assert '<a href="tel:+33465711021">04 65 71 10 21</a>' in html
+    assert (
+        "https://www.openstreetmap.org/search?query=12+rue+Royale%2C+74000+Annecy%2C+France" in html
+    )
+    assert "<script" not in html.split("<main")[1].split("</main>")[0]
+
+
+def test_past_pop_ups_have_their_own_section_after_the_open_stores(client):
+    make_store(name="Millet Annecy")
+    make_store(
+        name="Boutique éphémère de Miramas",
+        kind="popup",
+        opens_on=datetime.date(2024, 11, 15),
+        closes_on=datetime.date(2025, 2, 25),
+        opening_hours="Tous les jours : 10 h – 19 h",
+    )
+
+    html = client.get("/boutiques/").content.decode()
+
+    past = html.index("Boutiques éphémères passées")
+    assert html.index("Millet Annecy") < past < html.index("Boutique éphémère de Miramas")
+    assert "Pas de boutique éphémère en ce moment." in html
+    assert "Tous les jours : 10 h – 19 h" not in html  # a closed store's hours mislead
