@@ -30,6 +30,12 @@ CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
+    # The first app that names a management command wins it: catalog's
+    # `loaddata` (which also installs the demo pictures) must come before
+    # modeltranslation's own `loaddata`.
+    "catalog",
+    # Before the admin, so that the admin sees the French and English fields.
+    "modeltranslation",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -41,10 +47,10 @@ INSTALLED_APPS = [
     "django_filters",
     "django_tasks_db",
     "axes",
-    "catalog",
     "heritage",
     "shop",
     "repairs",
+    "pages",
 ]
 
 MIDDLEWARE = [

@@ -4,6 +4,7 @@ from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
 from catalog.models import Category, Product
+from pages.models import Page
 
 
 class PagesSitemap(Sitemap):
@@ -37,4 +38,20 @@ class ProductSitemap(Sitemap):
         return product.updated_at
 
 
-SITEMAPS = {"pages": PagesSitemap, "categories": CategorySitemap, "products": ProductSitemap}
+class InformationPageSitemap(Sitemap):
+    changefreq = "monthly"
+    priority = 0.3
+
+    def items(self):
+        return Page.objects.for_sitemap()
+
+    def lastmod(self, page):
+        return page.updated_at
+
+
+SITEMAPS = {
+    "pages": PagesSitemap,
+    "categories": CategorySitemap,
+    "products": ProductSitemap,
+    "information": InformationPageSitemap,
+}

@@ -29,6 +29,7 @@ urlpatterns += i18n_patterns(
     path("", include("shop.urls")),
     path("", include("heritage.urls")),
     path("", include("repairs.urls")),
+    path("", include("pages.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=False,
 )

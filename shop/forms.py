@@ -1,5 +1,7 @@
 from django import forms
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from catalog.models import Variant
@@ -54,6 +56,11 @@ class CheckoutForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["store"].queryset = Store.objects.collect_points(timezone.localdate())
+        terms = reverse("pages:detail", kwargs={"slug": "conditions-generales-de-vente"})
+        self.fields["accept_terms"].label = format_html(
+            _('I accept the <a href="{url}" target="_blank" rel="noopener">terms of sale</a>.'),
+            url=terms,
+        )
 
     def clean(self):
         data = super().clean()

@@ -81,7 +81,7 @@ def test_a_shopper_goes_from_the_home_page_to_a_click_and_collect_order(journey)
     page.wait_for_url("**/commande/")
     journey.check()
     _fill_the_checkout_form(page)
-    page.get_by_role("button", name="Valider ma commande").click()
+    page.get_by_role("button", name="Commander avec obligation de paiement").click()
 
     page.wait_for_url("**/commande/*/")
     journey.check()
@@ -111,7 +111,7 @@ def test_a_double_click_on_place_my_order_places_one_order(journey):
             route.continue_()
 
     page.route("**/commande/", slow_first_answer)
-    button = page.get_by_role("button", name="Valider ma commande")
+    button = page.get_by_role("button", name="Commander avec obligation de paiement")
     x, y = _center_of(button)
     button.click(no_wait_after=True)
     _wait_until(page, lambda: held)
@@ -166,7 +166,7 @@ def _lose_the_checkout_answer(journey, session_saved):
         route.abort()
 
     page.route("**/commande/", lose_the_answer)
-    page.get_by_role("button", name="Valider ma commande").click(no_wait_after=True)
+    page.get_by_role("button", name="Commander avec obligation de paiement").click(no_wait_after=True)
     _wait_until(page, lambda: lost)
     page.unroute("**/commande/")
     order = Order.objects.get()

@@ -288,3 +288,10 @@ def test_a_number_that_is_not_french_is_refused(client, cart, typed):
 
     assert "Saisissez un numéro de téléphone français" in response.content.decode()
     assert not Order.objects.exists()
+
+
+def test_the_terms_box_links_to_the_terms_of_sale_and_the_button_says_it_commits(client, cart):
+    html = client.get("/commande/").content.decode()
+
+    assert 'href="/informations/conditions-generales-de-vente/"' in html
+    assert "Commander avec obligation de paiement" in html

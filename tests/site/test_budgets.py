@@ -26,8 +26,10 @@ def public_pages():
     for _ in range(30):
         make_image(product=make_variant().product)
     product = variant.product
-    call_command("loaddata", "fixtures/stores.json", verbosity=0)
+    call_command("loaddata", "fixtures/stores.json", "fixtures/pages.json", verbosity=0)
     return [
+        "/informations/conditions-generales-de-vente/",
+        "/en/informations/confidentialite/",
         "/histoire/",
         "/fabrique-en-france/",
         "/boutiques/",

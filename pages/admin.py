@@ -1,0 +1,36 @@
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TranslationAdmin
+
+from pages.models import FOOTER_SLUGS, Page
+
+
+# Plain TranslationAdmin, one field per language one below the other:
+# modeltranslation's tabbed admin loads jQuery UI from a CDN, which the
+# site's Content Security Policy (scripts from 'self' only) blocks.
+@admin.register(Page)
+class PageAdmin(TranslationAdmin):
+    list_display = ["title", "slug", "position", "left_to_complete", "updated_at"]
+    list_editable = ["position"]
+    search_fields = ["slug", "title_fr", "title_en", "body_fr", "body_en"]
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "body"]}),
+        (None, {"fields": ["position"]}),
+    ]
+
+    def get_prepopulated_fields(self, request, obj=None):
+        return {} if obj else {"slug": ["title_fr"]}
+
+    def get_readonly_fields(self, request, obj=None):
+        # Other pages, e-mails and the checkout link to a page by its slug.
+        return ["slug"] if obj else []
+
+    def has_delete_permission(self, request, obj=None):
+        # The footer of every page links to these.
+        if obj is not None and obj.slug in FOOTER_SLUGS:
+            return False
+        return super().has_delete_permission(request, obj)
+
+    @admin.display(description=_("left to complete"))
+    def left_to_complete(self, page):
+        return page.to_complete or "—"
