@@ -99,7 +99,7 @@ class VariantInline(admin.StackedInline):
 class ProductImageInline(admin.StackedInline):
     model = ProductImage
     extra = 1
-    fields = ["preview", "image", "alt_text", "position"]
+    fields = ["preview", "image", "alt_text", "colour", "position"]
     readonly_fields = ["preview"]
     formfield_overrides = IMAGE_WIDGET
 

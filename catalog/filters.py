@@ -16,7 +16,18 @@ from django import forms
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, F, OuterRef, Q, Value
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    Func,
+    OuterRef,
+    Q,
+    Value,
+)
+from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 from catalog.models import Product, Variant
@@ -24,6 +35,7 @@ from catalog.models import Product, Variant
 SEARCH_MAX = 100
 FACET_SECONDS = 60
 SORTS = {
+    "selection": _("Our selection"),
     "pertinence": _("Relevance"),
     "prix": _("Price, low to high"),
     "-prix": _("Price, high to low"),
@@ -31,11 +43,25 @@ SORTS = {
     "nom": _("Name"),
 }
 ORDERINGS = {
+    # Staff's featured products first, then the newest.
+    "selection": [F("featured_position").asc(nulls_last=True), "-created_at", "-pk"],
     "prix": ["price", "pk"],
     "-prix": ["-price", "pk"],
     "nouveautes": ["-created_at", "-pk"],
-    "nom": ["name", "pk"],
 }
+
+
+def name_order():
+    """Alphabetical, ignoring case and accents: "Sac de randonnée" before "Sac Urban".
+
+    PostgreSQL folds with its unaccent extension (installed by the search
+    migration); SQLite with the function catalog.apps registers.
+    """
+    if connection.vendor == "postgresql":
+        folded = Lower(Func(F("name"), function="public.unaccent"))
+    else:
+        folded = Func(F("name"), function="millet_fold")
+    return [folded, "pk"]
 
 
 def normalise(text: str) -> str:
@@ -192,7 +218,7 @@ class ProductFilter(django_filters.FilterSet):
         chosen = getattr(self.form, "cleaned_data", {}).get("tri")
         if chosen in SORTS and (chosen != "pertinence" or self.search_terms()):
             return chosen
-        return "pertinence" if self.search_terms() else "nom"
+        return "pertinence" if self.search_terms() else "selection"
 
     def filter_queryset(self, queryset):
         for condition in self.conditions().values():
@@ -200,6 +226,8 @@ class ProductFilter(django_filters.FilterSet):
         sort = self.sort()
         if sort == "pertinence":
             return order_by_relevance(queryset, self.search_terms())
+        if sort == "nom":
+            return queryset.order_by(*name_order())
         return queryset.order_by(*ORDERINGS[sort])
 
     # Facets -------------------------------------------------------------
@@ -271,6 +299,10 @@ class ProductFilter(django_filters.FilterSet):
             "pk", filter=matching_others("france") & Q(made_in_france=True)
         )
         aggregates["stock:1"] = Count("pk", filter=matching_others("stock") & Q(has_stock=True))
+        # Which range filters mean anything here: any product of the category
+        # (whatever the other filters) with a temperature, or a volume.
+        aggregates["applies:temperature"] = Count("pk", filter=Q(comfort_temp_c__isnull=False))
+        aggregates["applies:volume"] = Count("pk", filter=Q(volume_l__isnull=False))
         counts = flagged.aggregate(**aggregates)
         facets = {"total": counts.pop("total")}
         for key, value in counts.items():
@@ -303,17 +335,35 @@ class ProductFilter(django_filters.FilterSet):
         return facets
 
 
-SIZE_ORDER = ["XXS", "XS", "S", "S/M", "M", "L", "L/XL", "XL", "XXL"]
+SIZE_ORDER = ["XXS", "XS", "S", "S/M", "M", "L", "L/XL", "XL", "XXL", "XXXL"]
+# The size filter's groups, in the order the form shows them.
+SIZE_KINDS = [
+    ("letters", _("Size")),
+    ("ages", _("Children's size")),
+    ("numbers", _("Shoe and waist size")),
+    ("other", _("Other sizes")),
+]
+
+
+def size_kind(size: str) -> str:
+    """letters (XS…XXL), ages ("8 ans"), numbers (shoes, waists) or other."""
+    if size.upper() in SIZE_ORDER:
+        return "letters"
+    words = size.split()
+    if words and words[0].isdigit():
+        return "ages" if len(words) > 1 else "numbers"
+    return "other"
 
 
 def size_key(size: str):
-    """Clothing sizes in wearing order, then numbers (shoes, ages), then the rest."""
-    if size in SIZE_ORDER:
-        return (0, SIZE_ORDER.index(size), "")
-    number = size.split()[0]
-    if number.isdigit():
-        return (1, int(number), size)
-    return (2, 0, size)
+    """Sizes grouped by kind, then in wearing order: XS→XXL, ages and numbers as numbers."""
+    kind = size_kind(size)
+    rank = [k for k, _ in SIZE_KINDS].index(kind)
+    if kind == "letters":
+        return (rank, SIZE_ORDER.index(size.upper()), "")
+    if kind in ("ages", "numbers"):
+        return (rank, int(size.split()[0]), size)
+    return (rank, 0, size.casefold())
 
 
 def search_condition(terms: str) -> Q:
@@ -382,7 +432,12 @@ def facet_groups(product_filter, facets, activities):
     group("gamme", _("Tier"), Product.Tier.choices)
     group("public", _("For"), Product.Audience.choices)
     group("marque", _("Brand"), Product.Brand.choices)
-    group("taille", _("Size"), [(size, size) for size in facets["taille"]])
+    sizes_by_kind = {}
+    for size in facets["taille"]:
+        sizes_by_kind.setdefault(size_kind(size), []).append((size, size))
+    for kind, legend in SIZE_KINDS:
+        if kind in sizes_by_kind:
+            group("taille", legend, sizes_by_kind[kind])
     group("couleur", _("Colour"), [(colour, colour) for colour in facets["couleur"]])
     for option_group in groups:
         # Options with no product are hidden unless chosen.

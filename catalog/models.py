@@ -109,6 +109,25 @@ class ProductQuerySet(models.QuerySet):
             search_folded=Func(text, function="millet_fold", output_field=models.TextField())
         )
 
+    def featured(self):
+        """Products staff chose for the home page, in their order."""
+        return self.filter(featured_position__isnull=False).order_by("featured_position", "pk")
+
+    def for_home(self, limit=8):
+        """The home page's featured products, with category, cover and stock flag (two
+        queries)."""
+        return self.for_listing().featured()[:limit]
+
+    def made_in_france_pick(self):
+        """The made-in-France product to put forward: staff's first featured one, else the
+        newest (two queries with its cover)."""
+        return (
+            self.for_listing()
+            .filter(made_in_france=True)
+            .order_by(F("featured_position").asc(nulls_last=True), "-created_at", "-pk")
+            .first()
+        )
+
     def in_stock(self):
         """Products with at least one variant in stock."""
         return self.filter(Exists(Variant.objects.filter(product=OuterRef("pk"), stock__gt=0)))
@@ -174,6 +193,15 @@ class Product(models.Model):
 
     name = models.CharField(_("name"), max_length=120)
     slug = models.SlugField(_("slug"), max_length=140, unique=True)
+    featured_position = models.PositiveSmallIntegerField(
+        _("featured position"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Shown on the home page and first in the catalogue, smallest number first. "
+            "Leave empty for a product that is not featured."
+        ),
+    )
     brand = models.CharField(_("brand"), max_length=20, choices=Brand, default=Brand.MILLET)
     category = models.ForeignKey(
         Category, verbose_name=_("category"), on_delete=models.PROTECT, related_name="products"
@@ -378,6 +406,16 @@ class ProductImage(models.Model):
     position = models.PositiveSmallIntegerField(
         _("position"), default=0, help_text=_("The first image is the product's cover.")
     )
+    colour = models.CharField(
+        _("colour"),
+        max_length=40,
+        blank=True,
+        help_text=_(
+            "The variant colour this picture shows, spelled as on the variants (e.g. “Rouge”): "
+            "choosing that colour on the product page brings it to the front. "
+            "Leave empty if it suits any colour."
+        ),
+    )
     renditions = models.JSONField(
         _("renditions"),
         default=list,
@@ -425,3 +463,32 @@ class ProductImage(models.Model):
             return self.image.url
         middle = self.renditions[min(1, len(self.renditions) - 1)]
         return self.image.storage.url(middle["fallback"])
+
+
+def category_tiles():
+    """The top-level categories that have products, each with `cover`: the first picture
+    of its first featured (else newest) published product, its subcategories' included.
+
+    Two queries: the categories with the chosen picture's id, then those pictures.
+    """
+    first_picture = (
+        ProductImage.objects.filter(
+            Q(product__category=OuterRef("pk")) | Q(product__category__parent=OuterRef("pk")),
+            product__is_published=True,
+        )
+        .order_by(
+            F("product__featured_position").asc(nulls_last=True),
+            "-product__created_at",
+            "product__pk",
+            "position",
+            "pk",
+        )
+        .values("pk")[:1]
+    )
+    categories = list(
+        Category.objects.filter(parent=None).annotate(cover_id=models.Subquery(first_picture))
+    )
+    pictures = ProductImage.objects.in_bulk([c.cover_id for c in categories if c.cover_id])
+    for category in categories:
+        category.cover = pictures.get(category.cover_id)
+    return [category for category in categories if category.cover]

@@ -11,12 +11,21 @@ from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from catalog.models import Product, category_tiles
+
 logger = logging.getLogger(__name__)
 
 
 @require_safe
 def home(request):
-    return render(request, "home.html", {})
+    featured = list(Product.objects.for_home())
+    made_in_france = next((p for p in featured if p.made_in_france), None)
+    context = {
+        "featured": featured,
+        "categories": category_tiles(),
+        "made_in_france": made_in_france or Product.objects.made_in_france_pick(),
+    }
+    return render(request, "home.html", context)
 
 
 # The health check's own limit on reaching the database: a load balancer

@@ -1,11 +1,6 @@
 // Catalogue filters: refresh the results in place when a filter changes.
 // Without this file the form is a plain GET form with a submit button.
 (() => {
-  // The filters stand beside the results on a wide screen; on a phone they
-  // are folded away behind their summary (open for those without script).
-  for (const panel of document.querySelectorAll("details[data-fold-narrow]")) {
-    if (!window.matchMedia("(min-width: 60rem)").matches) panel.open = false;
-  }
   const form = document.getElementById("filters");
   if (!form || !window.fetch) return;
   let pending;

@@ -63,6 +63,7 @@ def test_a_shopper_goes_from_the_home_page_to_a_click_and_collect_order(journey)
     make_store(name="Millet Annecy")
 
     page = journey.visit("/")
+    page.locator("summary", has_text="Menu").click()
     page.get_by_role("navigation", name="Navigation principale").get_by_role(
         "link", name="Catalogue"
     ).click()
@@ -166,7 +167,8 @@ def _lose_the_checkout_answer(journey, session_saved):
         route.abort()
 
     page.route("**/commande/", lose_the_answer)
-    page.get_by_role("button", name="Commander avec obligation de paiement").click(no_wait_after=True)
+    button = page.get_by_role("button", name="Commander avec obligation de paiement")
+    button.click(no_wait_after=True)
     _wait_until(page, lambda: lost)
     page.unroute("**/commande/")
     order = Order.objects.get()

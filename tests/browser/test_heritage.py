@@ -10,6 +10,7 @@ def test_a_reader_jumps_to_1950_and_reaches_a_product_from_the_annapurna(journey
     call_command("loaddata", "fixtures/heritage.json", verbosity=0)
 
     page = journey.visit("/")
+    page.locator("summary", has_text="Menu").click()
     page.get_by_role("navigation", name="Navigation principale").get_by_role(
         "link", name="Notre histoire"
     ).click()

@@ -74,15 +74,42 @@ def shelf():
     return products
 
 
-def test_it_lists_published_products_only_by_name(client, shelf):
-    response = client.get("/produits/")
+def test_it_lists_published_products_only(client, shelf):
+    response = client.get("/produits/?tri=nom")
 
     assert names(response) == ["Drôme", "Hiker", "Kid", "Peuterey", "Veste"]
     assert "5 produits" in response.content.decode()
 
 
+def test_the_default_order_puts_staffs_selection_first_then_the_newest(client, shelf):
+    Product = type(shelf["Kid"])
+    Product.objects.filter(pk=shelf["Veste"].pk).update(featured_position=2)
+    Product.objects.filter(pk=shelf["Hiker"].pk).update(featured_position=1)
+
+    # The fixture made Hiker, Peuterey, Drôme, Kid, Veste in that order.
+    assert names(client.get("/produits/")) == ["Hiker", "Veste", "Kid", "Drôme", "Peuterey"]
+
+
+def test_the_name_order_ignores_case_and_accents(client):
+    for name in ("Sac Urban 28", "sac de randonnée", "Écharpe polaire", "Bonnet", "eau vive"):
+        make_product(name=name)
+
+    assert names(client.get("/produits/?tri=nom")) == [
+        "Bonnet",
+        "eau vive",
+        "Écharpe polaire",
+        "sac de randonnée",
+        "Sac Urban 28",
+    ]
+
+
 def test_a_parent_category_includes_its_children(client, shelf):
-    assert names(client.get("/produits/sacs-a-dos/")) == ["Drôme", "Hiker", "Kid", "Peuterey"]
+    assert sorted(names(client.get("/produits/sacs-a-dos/"))) == [
+        "Drôme",
+        "Hiker",
+        "Kid",
+        "Peuterey",
+    ]
     assert names(client.get("/produits/sacs-trail/")) == ["Drôme"]
 
 
@@ -108,7 +135,7 @@ def test_an_unknown_category_is_a_404(client, shelf):
     ],
 )
 def test_each_filter_narrows_the_list(client, shelf, query, expected):
-    assert names(client.get(f"/produits/?{query}")) == expected
+    assert names(client.get(f"/produits/?{query}&tri=nom")) == expected
 
 
 def test_temperature_and_volume_ranges(client):

@@ -162,9 +162,9 @@ def test_the_footer_of_the_home_page_links_every_page_in_both_languages(client, 
 
 
 def test_the_footer_links_the_legal_pages_without_a_query(client, django_assert_num_queries):
-    # A visitor without a session: the home page asks nothing of the database.
+    # A visitor without a session on a page that needs no data: nothing asked of the database.
     with django_assert_num_queries(0):
-        footer = footer_of(html_of(client, "/"))
+        footer = footer_of(html_of(client, "/reparation/suivi/"))
 
     assert footer.index("Contact") < footer.index("Conditions générales de vente")
     assert '<a href="/informations/mentions-legales/">Mentions légales</a>' in footer

@@ -180,4 +180,4 @@ def test_the_cart_page_runs_four_queries_whatever_its_size(
 
 def test_browsing_without_a_cart_runs_no_session_query(client, django_assert_num_queries):
     with django_assert_num_queries(0):
-        assert '<span class="cart-count">0' in client.get("/").content.decode()
+        assert '<span class="cart-count">0' in client.get("/reparation/suivi/").content.decode()

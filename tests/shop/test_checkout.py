@@ -245,7 +245,7 @@ def test_the_summary_gives_the_fee_and_total_of_each_delivery_choice(client):
 
     home = html[html.index('data-delivery="home"', html.index('class="totals"')) :]
     collect = html[html.index('data-delivery="collect"', html.index('class="totals"')) :]
-    assert "6,90&nbsp;€" in home[: home.index("</div>\n      </div>")]
+    assert "6,90&nbsp;€" in home[: home.index("</dl>")]
     assert "Total avec livraison à domicile</dt><dd>36,80&nbsp;€" in home
     assert "offert" in collect[: collect.index("</dd>")]
     assert "Total avec retrait en magasin</dt><dd>29,90&nbsp;€" in collect

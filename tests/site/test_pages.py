@@ -166,3 +166,41 @@ def test_the_sitemap_lists_published_products_and_categories(client):
     assert f"http://testserver/produit/{shown.slug}/" in xml
     assert f"http://testserver/produits/{shown.category.slug}/" in xml
     assert "prototype-secret" not in xml
+
+
+def test_the_home_page_sells_staffs_selection_categories_and_the_made_in_france_pick(
+    client, django_assert_num_queries
+):
+    from tests.factories import make_category, make_image, make_product, make_variant
+
+    packs = make_category(name="Sacs à dos", slug="sacs-a-dos")
+    trail = make_category(name="Sacs de trail", slug="sacs-trail", parent=packs)
+    drome = make_product(
+        name="Drôme Light 5",
+        category=trail,
+        made_in_france=True,
+        workshop="Drôme",
+        country_of_manufacture="France",
+        featured_position=1,
+        price="129.00",
+    )
+    hiker = make_product(name="Hiker 30", category=packs, featured_position=2, price="79.90")
+    make_product(name="Pas choisi", category=packs)
+    for product in (drome, hiker):
+        make_variant(product=product, stock=3)
+        make_image(product=product, alt_text=f"{product.name}, vue de face")
+
+    # 1. featured products, 2. their covers, 3. categories with their picture's id,
+    # 4. those pictures
+    with django_assert_num_queries(4):
+        html = client.get("/").content.decode()
+
+    selection = html[html.index("Notre sélection") : html.index("Acheter par catégorie")]
+    assert selection.index("Drôme Light 5") < selection.index("Hiker 30")
+    assert "Pas choisi" not in selection
+    assert "129,00" in selection
+    tiles = html[html.index("Acheter par catégorie") :]
+    assert 'href="/produits/sacs-a-dos/"' in tiles
+    assert 'alt="Drôme Light 5, vue de face"' in tiles  # the category's picture
+    made_in_france = html[html.index('id="france-title"') :]
+    assert "Drôme Light 5" in made_in_france

@@ -1,0 +1,35 @@
+"""Links from the page on screen to the same page in each of the site's languages."""
+
+from django import template
+from django.conf import settings
+from django.urls import reverse, translate_url
+from django.utils.translation import get_language, get_language_info, override
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def language_links(context):
+    """One link per language of settings.LANGUAGES to the page on screen, its query kept.
+
+    A page with no address in the other language (an error page, or a
+    rendering without a request) links to that language's home page.
+    """
+    request = context.get("request")
+    path = request.get_full_path() if request else None
+    current = get_language()
+    links = []
+    for code, _name in settings.LANGUAGES:
+        url = translate_url(path, code) if path else None
+        if url is None or (url == path and code != current):
+            with override(code):
+                url = reverse("home")
+        links.append(
+            {
+                "code": code,
+                "name": get_language_info(code)["name_local"],
+                "url": url,
+                "current": code == current,
+            }
+        )
+    return links

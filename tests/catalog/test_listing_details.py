@@ -1,0 +1,66 @@
+"""The listing's finer points: sizes grouped in wearing order, filters that fit the category."""
+
+import pytest
+
+from catalog.filters import size_key
+from tests.factories import make_category, make_product, make_variant
+
+pytestmark = pytest.mark.django_db
+
+
+def test_sizes_sort_by_kind_then_in_wearing_order():
+    sizes = ["44", "M", "10 ans", "XS", "38", "L/XL", "6 ans", "XXL", "Unique", "S"]
+
+    assert sorted(sizes, key=size_key) == [
+        "XS",
+        "S",
+        "M",
+        "L/XL",
+        "XXL",
+        "6 ans",
+        "10 ans",
+        "38",
+        "44",
+        "Unique",
+    ]
+
+
+def test_the_size_filter_shows_clothing_children_and_shoe_sizes_apart(client):
+    category = make_category()
+    for size in ("M", "XS", "8 ans", "42", "10 ans", "38"):
+        make_variant(product=make_product(category=category), size=size, stock=2)
+
+    groups = client.get("/produits/").context["groups"]
+
+    sizes = [
+        (g["legend"], [o["value"] for o in g["options"]]) for g in groups if g["name"] == "taille"
+    ]
+    assert [(str(legend), values) for legend, values in sizes] == [
+        ("Taille", ["XS", "M"]),
+        ("Taille enfant", ["8 ans", "10 ans"]),
+        ("Pointure et tour de taille", ["38", "42"]),
+    ]
+
+
+def test_range_filters_show_only_where_products_have_the_measure(client):
+    bags = make_category(slug="sacs-de-couchage")
+    packs = make_category(slug="sacs-a-dos")
+    make_variant(product=make_product(category=bags, comfort_temp_c=-5))
+    make_variant(product=make_product(category=packs, volume_l=30))
+
+    bags_page = client.get("/produits/sacs-de-couchage/").content.decode()
+    packs_page = client.get("/produits/sacs-a-dos/").content.decode()
+    everything = client.get("/produits/").content.decode()
+
+    assert 'name="temp_min"' in bags_page and 'name="volume_min"' not in bags_page
+    assert 'name="volume_min"' in packs_page and 'name="temp_min"' not in packs_page
+    assert 'name="temp_min"' in everything and 'name="volume_min"' in everything
+
+
+def test_a_range_filter_in_use_stays_visible_to_be_changed(client):
+    packs = make_category(slug="sacs-a-dos")
+    make_variant(product=make_product(category=packs, volume_l=30))
+
+    page = client.get("/produits/sacs-a-dos/?temp_max=5").content.decode()
+
+    assert 'name="temp_max"' in page
