@@ -120,8 +120,10 @@ class ProductAdmin(admin.ModelAdmin):
         "made_in_france",
         "stock",
         "is_published",
+        "featured_position",
     ]
     list_display_links = ["cover", "name"]
+    list_editable = ["featured_position"]
     list_select_related = ["category"]
     list_filter = [
         "category",
@@ -149,7 +151,19 @@ class ProductAdmin(admin.ModelAdmin):
     ]
     fieldsets = [
         (None, {"fields": ["name", "slug", "brand", "category", "activities", "audience"]}),
-        (_("Shop"), {"fields": ["price", "tier", "is_published", "summary", "description"]}),
+        (
+            _("Shop"),
+            {
+                "fields": [
+                    "price",
+                    "tier",
+                    "is_published",
+                    "featured_position",
+                    "summary",
+                    "description",
+                ]
+            },
+        ),
         (_("Origin"), {"fields": ["made_in_france", "workshop", "country_of_manufacture"]}),
         (
             _("Technical details"),

@@ -64,3 +64,21 @@ def test_a_range_filter_in_use_stays_visible_to_be_changed(client):
     page = client.get("/produits/sacs-a-dos/?temp_max=5").content.decode()
 
     assert 'name="temp_max"' in page
+
+
+def test_product_cards_sit_under_a_second_level_heading(client):
+    make_variant(product=make_product(name="Sac Hiker 30"))
+
+    html = client.get("/produits/").content.decode()
+
+    heading = html.index('<h2 class="visually-hidden">Produits</h2>')
+    assert html.index("<h1") < heading < html.index('<h3 class="product-card__name">')
+
+
+def test_staff_choose_and_order_the_featured_products_from_the_list(admin_client):
+    product = make_product(name="Sac Hiker 30")
+
+    html = admin_client.get("/admin/catalog/product/").content.decode()
+
+    assert 'name="form-0-featured_position"' in html
+    assert product.name in html
