@@ -123,7 +123,6 @@ class ProductAdmin(admin.ModelAdmin):
         "featured_position",
     ]
     list_display_links = ["cover", "name"]
-    list_editable = ["featured_position"]
     list_select_related = ["category"]
     list_filter = [
         "category",

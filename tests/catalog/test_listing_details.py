@@ -75,10 +75,11 @@ def test_product_cards_sit_under_a_second_level_heading(client):
     assert html.index("<h1") < heading < html.index('<h3 class="product-card__name">')
 
 
-def test_staff_choose_and_order_the_featured_products_from_the_list(admin_client):
-    product = make_product(name="Sac Hiker 30")
+def test_staff_choose_and_order_the_featured_products_in_the_admin(admin_client):
+    product = make_product(name="Sac Hiker 30", featured_position=3)
 
-    html = admin_client.get("/admin/catalog/product/").content.decode()
+    listing = admin_client.get("/admin/catalog/product/").content.decode()
+    form = admin_client.get(f"/admin/catalog/product/{product.pk}/change/").content.decode()
 
-    assert 'name="form-0-featured_position"' in html
-    assert product.name in html
+    assert '<td class="field-featured_position">3</td>' in listing
+    assert 'name="featured_position"' in form
