@@ -45,6 +45,7 @@ ROOT = Path(__file__).resolve().parents[1]
 PYTHON = sys.executable
 sys.path.insert(0, str(ROOT))
 
+from bench.throughput import wait_for  # noqa: E402
 from tests.smtp import SmtpSink, free_port  # noqa: E402
 
 SHOPPER = {
@@ -101,20 +102,6 @@ def db_worker(env):
         timeout=120,
     )
     return done.returncode
-
-
-def wait_for(port, path="/healthz", timeout=30):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            connection.request("GET", path)
-            if connection.getresponse().status == 200:
-                return
-        except OSError:
-            pass
-        time.sleep(0.2)
-    raise SystemExit(f"server on port {port} did not start")
 
 
 class Answer:
