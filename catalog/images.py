@@ -3,10 +3,12 @@
 An upload is opened by Pillow before anything is stored: its real format must
 be JPEG, PNG or WebP and match its extension, its size and pixel count are
 bounded (decompression bombs), and it must decode to the end (truncated
-files). Renditions are WebP plus the original's format at a few widths, made
-once when the image is saved, never on a request.
+files). Shoppers' repair photos are re-encoded on arrival: only a clean copy,
+without metadata, is kept. Renditions are WebP plus the original's format at
+a few widths, made once when the image is saved, never on a request.
 """
 
+from contextlib import contextmanager
 from io import BytesIO
 from pathlib import PurePosixPath
 
@@ -14,10 +16,15 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.utils.translation import gettext_lazy as _
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
 
 MAX_BYTES = 10 * 1024 * 1024
 MAX_PIXELS = 30_000_000
+# Shoppers' photos: a phone saves 12 to 24 MP by default (4,032 × 3,024 up to
+# 5,712 × 4,284); more only costs CPU to decode. They are kept at 2,048 px on
+# the long side, enough for the workshop to see a seam.
+PHOTO_MAX_PIXELS = 25_000_000
+PHOTO_MAX_SIDE = 2048
 RENDITION_WIDTHS = (320, 640, 1024)
 
 # Pillow format name -> extensions it may carry.
@@ -28,7 +35,7 @@ FORMATS = {
 }
 
 
-def validate_image(upload):
+def validate_image(upload, *, max_pixels=MAX_PIXELS):
     """Raise ValidationError naming the problem unless `upload` is a sound image.
 
     A file already in storage was checked when it arrived: only new uploads
@@ -36,6 +43,59 @@ def validate_image(upload):
     """
     if getattr(upload, "_committed", False):
         return
+    with _checked(upload, max_pixels=max_pixels) as picture:
+        # Decoding the whole image catches truncated or corrupt data.
+        picture.load()
+
+
+def photo_reencode(upload, *, max_pixels=PHOTO_MAX_PIXELS, max_side=PHOTO_MAX_SIDE):
+    """A clean JPEG copy of a shopper's photo, or ValidationError as `validate_image` gives.
+
+    The copy is upright (the EXIF orientation applied), at most `max_side`
+    pixels on its long side, in sRGB, and carries no metadata at all: it is
+    drawn into a new image, so no EXIF, GPS, XMP, comment or colour profile
+    of the original can follow. The original is decoded once; a JPEG at a
+    reduced scale when it is much larger than the copy.
+    """
+    with _checked(upload, max_pixels=max_pixels) as picture:
+        picture.draft("RGB", (max_side, max_side))
+        # Turned first: the colour conversion keeps no EXIF to turn by.
+        upright = _to_srgb(ImageOps.exif_transpose(picture))
+        upright.thumbnail((max_side, max_side), Image.Resampling.LANCZOS, reducing_gap=1.0)
+        if upright.mode in ("RGBA", "LA", "PA") or "transparency" in upright.info:
+            upright = upright.convert("RGBA")
+            flat = Image.new("RGB", upright.size, "white")
+            flat.paste(upright, mask=upright.getchannel("A"))
+        else:
+            flat = Image.new("RGB", upright.size)
+            flat.paste(upright.convert("RGB"))
+    buffer = BytesIO()
+    flat.save(buffer, "JPEG", quality=85, optimize=True)
+    return ContentFile(buffer.getvalue(), name="photo.jpg")
+
+
+def _to_srgb(picture):
+    """`picture` with its embedded colour profile, if any, converted to sRGB."""
+    profile = picture.info.get("icc_profile")
+    if not profile or picture.mode not in ("RGB", "RGBA", "L", "CMYK"):
+        return picture
+    try:
+        source = ImageCms.ImageCmsProfile(BytesIO(profile))
+        output_mode = "RGBA" if picture.mode == "RGBA" else "RGB"
+        return ImageCms.profileToProfile(
+            picture, source, ImageCms.createProfile("sRGB"), outputMode=output_mode
+        )
+    except (ImageCms.PyCMSError, OSError, ValueError):
+        return picture  # a broken profile: keep the pixels as they are
+
+
+@contextmanager
+def _checked(upload, *, max_pixels):
+    """Open `upload` with Pillow after checking its size, format, name and pixel count.
+
+    Any failure to read it, inside this block too, becomes a ValidationError
+    that says what is wrong.
+    """
     size = getattr(upload, "size", None)
     if size is not None and size > MAX_BYTES:
         raise ValidationError(
@@ -61,14 +121,13 @@ def validate_image(upload):
                     code="bad_extension",
                     params={"extension": extension or "?", "format": image_format},
                 )
-            if width * height > MAX_PIXELS:
+            if width * height > max_pixels:
                 raise ValidationError(
                     _("The image is %(width)s × %(height)s pixels; the limit is %(limit)s MP."),
                     code="too_many_pixels",
-                    params={"width": width, "height": height, "limit": MAX_PIXELS // 1_000_000},
+                    params={"width": width, "height": height, "limit": max_pixels // 1_000_000},
                 )
-            # Decoding the whole image catches truncated or corrupt data.
-            picture.load()
+            yield picture
     except ValidationError:
         raise
     except UnidentifiedImageError:

@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "shop",
     "repairs",
     "pages",
+    # The project's own commands (purge_personal_data).
+    "millet_site",
 ]
 
 MIDDLEWARE = [
@@ -60,6 +62,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Before anything reads a body: an oversized upload is refused unread.
+    "millet_site.middleware.RequestSizeLimitMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -148,6 +152,13 @@ else:
         for alias, max_entries in (("default", 5000), ("limits", 20000))
     }
 
+# How long shoppers' details are kept, in days (the privacy page says the
+# same): orders for the accounting period from the day they are placed,
+# repair requests from their last change. `manage.py purge_personal_data`,
+# run daily, then erases them (amounts, lines and steps stay).
+ORDER_RETENTION_DAYS = env_int("ORDER_RETENTION_DAYS", 3650)
+REPAIR_RETENTION_DAYS = env_int("REPAIR_RETENTION_DAYS", 1095)
+
 # Background work (e-mails): Django's Tasks framework, queued in the database
 # and run by `manage.py db_worker` (`make run` starts one beside the site).
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
@@ -212,6 +223,11 @@ STORAGES = {
 # Uploads above this size go to a temporary file instead of memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
+# The largest body any form takes: a repair request's 3 photos of 10 MB and
+# its fields. Larger ones are answered 413 unread; the proxy's own limit
+# (nginx `client_max_body_size 31m`) must match.
+REQUEST_MAX_BYTES = 31 * 1024 * 1024
+DATA_UPLOAD_MAX_NUMBER_FILES = 10
 
 # E-mail: printed to the console in development; with debug off, or when
 # EMAIL_HOST is set, sent over SMTP (a local relay on port 25 by default).

@@ -30,6 +30,11 @@ urlpatterns += i18n_patterns(
     path("", include("heritage.urls")),
     path("", include("repairs.urls")),
     path("", include("pages.urls")),
+    path(
+        "admin/donnees-personnelles/",
+        admin.site.admin_view(views.personal_data_export),
+        name="personal_data_export",
+    ),
     path("admin/", admin.site.urls),
     prefix_default_language=False,
 )

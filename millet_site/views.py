@@ -4,14 +4,21 @@ import asyncio
 import logging
 
 import psycopg
+from django import forms
+from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.db import DatabaseError, connection
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
+from django.utils.cache import patch_cache_control
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_http_methods, require_safe
 
 from catalog.models import Product, category_tiles
+from millet_site.personal_data import export_for
 
 logger = logging.getLogger(__name__)
 
@@ -83,6 +90,43 @@ def robots_txt(request):
 def favicon(request):
     """Browsers ask for /favicon.ico on pages that name no icon, such as the admin's."""
     return redirect(static("img/favicon.svg"), permanent=True)
+
+
+class PersonalDataExportForm(forms.Form):
+    email = forms.EmailField(label=_("Shopper's e-mail address"))
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def personal_data_export(request):
+    """Staff: download everything held for an e-mail address (the right of access).
+
+    Served inside the admin (`admin_view`: staff only); it needs the right to
+    view both orders and repair requests. The log says who exported, never
+    whose data.
+    """
+    if not request.user.has_perms(["shop.view_order", "repairs.view_repairrequest"]):
+        raise PermissionDenied
+    form = PersonalDataExportForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = export_for(form.cleaned_data["email"])
+        logger.info(
+            "Personal data export by staff user %s: %s orders, %s repair requests",
+            request.user.get_username(),
+            len(data["orders"]),
+            len(data["repair_requests"]),
+        )
+        response = JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 2})
+        response["Content-Disposition"] = content_disposition_header(
+            True, "millet-personal-data.json"
+        )
+        patch_cache_control(response, private=True, no_store=True)
+        return response
+    context = {
+        **admin.site.each_context(request),
+        "title": _("Everything held for an e-mail address"),
+        "form": form,
+    }
+    return render(request, "admin/personal_data_export.html", context)
 
 
 # Error pages rendered with the request, so they wear the site's header, in

@@ -1,11 +1,26 @@
 from datetime import timedelta
 
 from django.contrib import admin, messages
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
+from millet_site.admin_filters import ErasedFilter
 from repairs.models import RepairPhoto, RepairRequest, RepairStatusChange, Status
-from repairs.services import MoveRefused, repair_advance, repair_email_resend
+from repairs.services import (
+    PERSONAL_FIELDS,
+    MoveRefused,
+    repair_advance,
+    repair_anonymise,
+    repair_email_resend,
+)
+from repairs.views import photo_response
+
+PREVIEW_WIDTH = 240
 
 
 class AgeFilter(admin.SimpleListFilter):
@@ -48,11 +63,32 @@ class PhotoInline(admin.TabularInline):
     model = RepairPhoto
     extra = 0
     can_delete = False
-    fields = ["image", "width", "height"]
+    fields = ["preview", "width", "height"]
     readonly_fields = fields
 
     def has_add_permission(self, request, obj=None):
         return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("request")
+
+    @admin.display(description=_("photo"))
+    def preview(self, photo):
+        """A thumbnail linking to the full photo, both served by the staff-only view."""
+        url = reverse(
+            "admin:repairs_repairrequest_photo",
+            kwargs={"request_id": photo.request_id, "photo_id": photo.pk},
+        )
+        height = round(photo.height * PREVIEW_WIDTH / photo.width) if photo.width else None
+        return format_html(
+            '<a href="{}"><img src="{}" width="{}" height="{}" alt="{}"></a>',
+            url,
+            url,
+            PREVIEW_WIDTH,
+            height or PREVIEW_WIDTH,
+            _("Photo sent with %(reference)s, open at full size")
+            % {"reference": photo.request.reference},
+        )
 
 
 def advance_action(status):
@@ -87,17 +123,52 @@ def resend_latest_email(modeladmin, request, queryset):
             )
 
 
+@admin.action(
+    description=_("Erase the shopper's details and photos (closed requests)"),
+    permissions=["change"],
+)
+def anonymise(modeladmin, request, queryset):
+    erased = 0
+    for repair in queryset:
+        try:
+            repair_anonymise(repair=repair)
+        except MoveRefused as reason:
+            modeladmin.message_user(request, str(reason), messages.ERROR)
+        else:
+            modeladmin.log_change(request, repair, _("Shopper's details and photos erased."))
+            erased += 1
+    if erased:
+        modeladmin.message_user(
+            request,
+            ngettext(
+                "%(count)s request no longer holds the shopper's details.",
+                "%(count)s requests no longer hold the shopper's details.",
+                erased,
+            )
+            % {"count": erased},
+            messages.SUCCESS,
+        )
+
+
 @admin.register(RepairRequest)
 class RepairRequestAdmin(admin.ModelAdmin):
     list_display = ["reference", "created_at", "name", "email", "item", "status", "quote_amount"]
-    list_filter = ["status", AgeFilter, "quote_decision"]
+    list_filter = ["status", AgeFilter, "quote_decision", ErasedFilter]
     list_select_related = ["product"]
     search_fields = ["reference", "email", "name", "product__name", "product_description"]
-    readonly_fields = ["reference", "status", "quote_decision", "created_at", "updated_at"]
+    readonly_fields = [
+        "reference",
+        "status",
+        "quote_decision",
+        "created_at",
+        "updated_at",
+        "anonymised_at",
+    ]
     autocomplete_fields = ["product"]
     inlines = [PhotoInline, HistoryInline]
     actions = [
         resend_latest_email,
+        anonymise,
         *(advance_action(status) for status in Status if status != Status.SUBMITTED),
     ]
 
@@ -107,3 +178,24 @@ class RepairRequestAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False  # requests come from shoppers
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None and obj.anonymised_at is not None:
+            return [*self.readonly_fields, *PERSONAL_FIELDS]
+        return self.readonly_fields
+
+    def get_urls(self):
+        photo = path(
+            "<int:request_id>/photo/<int:photo_id>/",
+            self.photo_view,
+            name="repairs_repairrequest_photo",
+        )
+        return [photo, *super().get_urls()]
+
+    def photo_view(self, request, request_id, photo_id):
+        """A shopper's photo, for staff allowed to view repair requests; 404 for anyone else,
+        so the address says nothing to them (not even that a sign-in page exists)."""
+        user = request.user
+        if not (user.is_active and user.is_staff and self.has_view_permission(request)):
+            raise Http404("Not found")
+        return photo_response(get_object_or_404(RepairPhoto, pk=photo_id, request_id=request_id))

@@ -3,7 +3,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from catalog.images import validate_image
+from catalog.images import photo_reencode
 from catalog.models import Product
 from millet_site.forms import FrenchPhoneField, FrenchPostcodeField
 from repairs.services import MAX_PHOTOS
@@ -14,7 +14,7 @@ class MultipleImageInput(forms.ClearableFileInput):
 
 
 class PhotosField(forms.FileField):
-    """Up to three photos, each checked by Pillow."""
+    """Up to three photos, each checked by Pillow; cleaned to metadata-free JPEG copies."""
 
     widget = MultipleImageInput(attrs={"accept": "image/jpeg,image/png,image/webp"})
 
@@ -25,15 +25,15 @@ class PhotosField(forms.FileField):
             raise ValidationError(
                 _("At most %(count)s photos, please."), params={"count": MAX_PHOTOS}
             )
-        errors = []
+        errors, copies = [], []
         for upload in files:
             try:
-                validate_image(upload)
+                copies.append(photo_reencode(upload))
             except ValidationError as error:
                 errors.extend(f"{upload.name} : {message}" for message in error.messages)
         if errors:
             raise ValidationError(errors)
-        return files
+        return copies
 
 
 class RepairRequestForm(forms.Form):

@@ -19,7 +19,8 @@ from catalog.models import Product
 
 @deconstructible
 class PrivateStorage(FileSystemStorage):
-    """Repair photos live in PRIVATE_MEDIA_ROOT: no URL serves them, only the tracking view."""
+    """Repair photos live in PRIVATE_MEDIA_ROOT: no URL serves them, only the views that
+    check who asks (the owner's tracking page, staff in the admin)."""
 
     @property
     def base_location(self):
@@ -114,6 +115,13 @@ class RepairRequest(models.Model):
     )
     created_at = models.DateTimeField(_("submitted on"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    anonymised_at = models.DateTimeField(
+        _("anonymised"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("The shopper's details, the damage described and the photos were erased."),
+    )
 
     class Meta:
         verbose_name = _("repair request")

@@ -1,4 +1,5 @@
-"""Writes on repair requests: creating one, moving it along, answering a quote."""
+"""Writes on repair requests: creating one, moving it along, answering a quote, erasing
+the shopper's details."""
 
 from django.db import transaction
 from django.utils import timezone
@@ -107,3 +108,34 @@ def repair_email_resend(*, repair: RepairRequest) -> RepairStatusChange | None:
         RepairStatusChange.objects.filter(pk=change.pk).update(emailed_at=None)
         enqueue_on_commit(repair_email_send, change_id=change.pk)
     return change
+
+
+# What identifies the shopper on a request, blanked by `repair_anonymise`.
+PERSONAL_FIELDS = ["name", "email", "phone", "street", "postcode", "city", "country", "damage"]
+
+
+@transaction.atomic
+def repair_anonymise(*, repair: RepairRequest, even_if_open: bool = False) -> RepairRequest:
+    """Erase what identifies the shopper on `repair`: contact details, return address,
+    the damage as they described it, the workshop's messages to them and their photos
+    (the files go once the transaction commits).
+
+    The reference, the item, the dates, the steps and the quote stay, for the
+    workshop's records. A request still in the workshop is refused unless
+    `even_if_open` (the retention purge): its return address is still needed.
+    """
+    repair = RepairRequest.objects.select_for_update().get(pk=repair.pk)
+    if repair.anonymised_at is not None:
+        return repair
+    if repair.status != Status.CLOSED and not even_if_open:
+        raise MoveRefused(
+            _("Request %(reference)s is still open: close it before erasing its details.")
+            % {"reference": repair.reference}
+        )
+    repair.photos.all().delete()
+    repair.history.update(note="")
+    for field in PERSONAL_FIELDS:
+        setattr(repair, field, "")
+    repair.anonymised_at = timezone.now()
+    repair.save(update_fields=[*PERSONAL_FIELDS, "anonymised_at", "updated_at"])
+    return repair

@@ -23,6 +23,8 @@ def repair_email_send(*, change_id: int, attempt: int = 1) -> str:
     if change.emailed_at is not None:
         return "already sent"
     repair = change.request
+    if repair.anonymised_at is not None:
+        return "details erased: nothing sent"
     with translation.override(repair.language):
         tracking_url = settings.SITE_URL + reverse("repairs:tracking")
     template = "received" if change.status == Status.SUBMITTED else "status"

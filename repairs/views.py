@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.core.validators import slug_re
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_ratelimit.core import is_ratelimited
@@ -25,25 +26,26 @@ TRACKING_LIMITS = [
 ]
 # Repair requests one connection may send in an hour.
 REQUEST_RATE = "10/h"
+# Forms carrying photos one connection may send in an hour, valid or not:
+# each photo costs up to a second of CPU to check, so the count comes before.
+UPLOAD_RATE = "30/h"
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def service(request):
     status = 200
-    if request.method == "POST":
+    if request.method == "POST" and request.FILES and _uploads_limited(request):
+        form = RepairRequestForm(request.POST)
+        form.add_error(None, _too_many_message())
+        status = 429
+    elif request.method == "POST":
         form = RepairRequestForm(request.POST, request.FILES)
         # Only requests that would be saved count: a shopper correcting the
         # form is never held back, and a refused one keeps what they typed.
         if form.is_valid() and is_ratelimited(
             request, group="repair-request", key="ip", rate=REQUEST_RATE, increment=True
         ):
-            form.add_error(
-                None,
-                _(
-                    "Your connection has sent many repair requests in the last hour. "
-                    "Please try again later, or write to us."
-                ),
-            )
+            form.add_error(None, _too_many_message())
             status = 429
         if form.is_valid():
             data = form.cleaned_data
@@ -71,6 +73,19 @@ def service(request):
     names = Product.objects.published().order_by("name").values_list("name", flat=True)
     context = {"form": form, "product_names": names[:DATALIST_SIZE]}
     return render(request, "repairs/service.html", context, status=status)
+
+
+def _uploads_limited(request) -> bool:
+    return is_ratelimited(
+        request, group="repair-uploads", key="ip", rate=UPLOAD_RATE, increment=True
+    )
+
+
+def _too_many_message() -> str:
+    return _(
+        "Your connection has sent many repair requests in the last hour. "
+        "Please try again later, or write to us."
+    )
 
 
 @require_safe
@@ -146,8 +161,16 @@ def photo(request, reference, photo_id):
     picture = get_object_or_404(
         RepairPhoto, pk=photo_id, request__in=_readable(request).filter(reference=reference)
     )
-    response = FileResponse(picture.image.open("rb"))
-    response["Cache-Control"] = "private, max-age=3600"
+    return photo_response(picture)
+
+
+def photo_response(picture: RepairPhoto) -> FileResponse:
+    """The photo's file, for someone already allowed to see it; kept by no cache."""
+    try:
+        response = FileResponse(picture.image.open("rb"))
+    except FileNotFoundError:
+        raise Http404("Photo file missing") from None
+    patch_cache_control(response, private=True, no_store=True)
     return response
 
 

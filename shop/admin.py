@@ -2,8 +2,15 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from millet_site.admin_filters import ErasedFilter
 from shop.models import Order, OrderLine, Store
-from shop.services import TransitionRefused, order_advance, order_emails_resend
+from shop.services import (
+    PERSONAL_FIELDS,
+    TransitionRefused,
+    order_advance,
+    order_anonymise,
+    order_emails_resend,
+)
 
 
 @admin.register(Store)
@@ -67,6 +74,32 @@ def resend_confirmation(modeladmin, request, queryset):
     )
 
 
+@admin.action(
+    description=_("Erase the shopper's details (keeps amounts and lines)"), permissions=["change"]
+)
+def anonymise(modeladmin, request, queryset):
+    erased = 0
+    for order in queryset:
+        try:
+            order_anonymise(order=order)
+        except TransitionRefused as reason:
+            modeladmin.message_user(request, str(reason), messages.ERROR)
+        else:
+            modeladmin.log_change(request, order, _("Shopper's details erased."))
+            erased += 1
+    if erased:
+        modeladmin.message_user(
+            request,
+            ngettext(
+                "%(count)s order no longer holds the shopper's details.",
+                "%(count)s orders no longer hold the shopper's details.",
+                erased,
+            )
+            % {"count": erased},
+            messages.SUCCESS,
+        )
+
+
 class EmailSentFilter(admin.SimpleListFilter):
     title = _("confirmation e-mail")
     parameter_name = "emailed"
@@ -96,7 +129,14 @@ class OrderAdmin(admin.ModelAdmin):
         "status",
         "emailed",
     ]
-    list_filter = ["status", EmailSentFilter, "delivery", "payment_method", "store"]
+    list_filter = [
+        "status",
+        EmailSentFilter,
+        "delivery",
+        "payment_method",
+        "store",
+        ErasedFilter,
+    ]
     list_select_related = ["store"]
     search_fields = ["number", "email", "name"]
     date_hierarchy = "created_at"
@@ -115,6 +155,7 @@ class OrderAdmin(admin.ModelAdmin):
         "store_notified_at",
         "created_at",
         "updated_at",
+        "anonymised_at",
     ]
     fields = [
         "number",
@@ -125,10 +166,11 @@ class OrderAdmin(admin.ModelAdmin):
         ("subtotal", "delivery_fee", "total"),
         "stock_returned",
         ("confirmation_sent_at", "store_notified_at"),
-        ("created_at", "updated_at"),
+        ("created_at", "updated_at", "anonymised_at"),
     ]
     actions = [
         resend_confirmation,
+        anonymise,
         transition_action(Order.Status.PAID, _("Mark as paid")),
         transition_action(Order.Status.READY, _("Mark as ready for collection")),
         transition_action(Order.Status.SHIPPED, _("Mark as shipped")),
@@ -139,6 +181,11 @@ class OrderAdmin(admin.ModelAdmin):
     @admin.display(description=_("e-mailed"), boolean=True, ordering="confirmation_sent_at")
     def emailed(self, order):
         return order.confirmation_sent_at is not None
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None and obj.anonymised_at is not None:
+            return [*self.readonly_fields, *PERSONAL_FIELDS]
+        return self.readonly_fields
 
     def has_add_permission(self, request):
         return False  # orders come from the checkout

@@ -170,6 +170,13 @@ class Order(models.Model):
     )
     created_at = models.DateTimeField(_("placed"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    anonymised_at = models.DateTimeField(
+        _("anonymised"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("The shopper's details were erased; amounts and lines stay for the accounts."),
+    )
 
     class Meta:
         verbose_name = _("order")

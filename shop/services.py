@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from catalog.models import Variant
 from millet_site.mail import enqueue_on_commit
 from shop.cart import totals
-from shop.models import Order, OrderLine, Store
+from shop.models import Order, OrderLine, Store, new_token
 from shop.tasks import order_emails_send
 
 
@@ -202,4 +202,36 @@ def order_advance(*, order: Order, to_status: str) -> Order:
         order.stock_returned = True
     order.status = to_status
     order.save(update_fields=["status", "stock_returned", "updated_at"])
+    return order
+
+
+# What identifies the shopper on an order, blanked by `order_anonymise`.
+PERSONAL_FIELDS = ["email", "name", "phone", "street", "postcode", "city"]
+
+
+@transaction.atomic
+def order_anonymise(*, order: Order, even_if_open: bool = False) -> Order:
+    """Erase the shopper's details on `order`: e-mail, name, phone and address.
+
+    Number, dates, amounts, lines and the stock they took stay for the
+    accounts. The private link changes, so an old confirmation e-mail leads
+    nowhere. An order still to be paid, prepared or collected is refused
+    unless `even_if_open` (the retention purge).
+    """
+    order = Order.objects.select_for_update().get(pk=order.pk)
+    if order.anonymised_at is not None:
+        return order
+    if TRANSITIONS[order.status] and not even_if_open:
+        raise TransitionRefused(
+            _("Order %(number)s is still “%(status)s”: finish or cancel it first.")
+            % {"number": order.number, "status": order.get_status_display()}
+        )
+    for field in PERSONAL_FIELDS:
+        setattr(order, field, "")
+    order.token = new_token()
+    order.checkout_key = None
+    order.anonymised_at = timezone.now()
+    order.save(
+        update_fields=[*PERSONAL_FIELDS, "token", "checkout_key", "anonymised_at", "updated_at"]
+    )
     return order

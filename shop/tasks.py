@@ -19,6 +19,8 @@ def order_emails_send(*, order_id: int, attempt: int = 1) -> str:
     order = Order.objects.select_related("store").filter(pk=order_id).first()
     if order is None:
         return "order deleted"
+    if order.anonymised_at is not None:
+        return "details erased: nothing sent"
     context = {"order": order, "lines": list(order.lines.all()), "site_url": settings.SITE_URL}
     sent = []
     if order.confirmation_sent_at is None:

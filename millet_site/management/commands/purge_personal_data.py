@@ -1,0 +1,73 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand
+
+from millet_site.personal_data import past_retention
+from repairs.services import repair_anonymise
+from shop.services import order_anonymise
+
+BAR_WIDTH = 30
+
+
+class Command(BaseCommand):
+    help = (
+        "Erase the shoppers' details on orders older than ORDER_RETENTION_DAYS and on repair "
+        "requests untouched for REPAIR_RETENTION_DAYS (amounts, lines and steps stay), and "
+        "delete expired sessions. Run it daily; --dry-run lists what it would do."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--dry-run", action="store_true", help="List what is past its period; change nothing."
+        )
+
+    def handle(self, *args, dry_run=False, **options):
+        due = past_retention()
+        orders = list(due.orders.only("pk", "number", "created_at"))
+        repairs = list(due.repairs.only("pk", "reference", "updated_at"))
+        sessions = due.expired_sessions.count()
+        verb = "Would erase" if dry_run else "Erasing"
+
+        self.stdout.write(
+            f"{verb} the shopper's details on {len(orders)} order(s) placed more than "
+            f"{settings.ORDER_RETENTION_DAYS} days ago:"
+        )
+        for order in orders:
+            self.stdout.write(f"  order {order.number}, placed {order.created_at:%Y-%m-%d}")
+        self.stdout.write(
+            f"{verb} the shopper's details and photos on {len(repairs)} repair request(s) "
+            f"untouched for more than {settings.REPAIR_RETENTION_DAYS} days:"
+        )
+        for repair in repairs:
+            self.stdout.write(
+                f"  repair {repair.reference}, last changed {repair.updated_at:%Y-%m-%d}"
+            )
+        self.stdout.write(
+            f"{'Would delete' if dry_run else 'Deleting'} {sessions} expired session(s)."
+        )
+        if dry_run:
+            self.stdout.write(self.style.WARNING("Dry run: nothing changed."))
+            return
+
+        work = [(order_anonymise, "order", order) for order in orders]
+        work += [(repair_anonymise, "repair", repair) for repair in repairs]
+        for done, (anonymise, kind, record) in enumerate(work, start=1):
+            anonymise(**{kind: record, "even_if_open": True})
+            self.progress(done, len(work))
+        if work:
+            self.stdout.write("")
+        deleted, _ = due.expired_sessions.delete()
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Erased the details on {len(orders)} order(s) and {len(repairs)} repair "
+                f"request(s); deleted {deleted} expired session(s)."
+            )
+        )
+
+    def progress(self, done: int, total: int) -> None:
+        """A bar on a terminal; nothing in a log, where the summary line says it all."""
+        if not self.stdout.isatty():
+            return
+        filled = BAR_WIDTH * done // total
+        bar = "#" * filled + "-" * (BAR_WIDTH - filled)
+        self.stdout.write(f"\r[{bar}] {done}/{total}", ending="")
+        self.stdout.flush()

@@ -1,0 +1,137 @@
+"""Shoppers' personal data across the shop and the repair service: the right of access
+(everything held for an e-mail address) and the retention periods (what is past them).
+
+The writes themselves are the apps' services, `order_anonymise` and
+`repair_anonymise`; this module only finds the records and gathers them.
+"""
+
+import base64
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.contrib.sessions.models import Session
+from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
+
+from repairs.models import RepairPhoto, RepairRequest
+from shop.models import Order
+
+
+def export_for(email: str) -> dict:
+    """Every order and repair request held for `email` (any case), with their lines,
+    steps and photos (JPEG, base64), as a JSON-ready dict."""
+    orders = (
+        Order.objects.filter(email__iexact=email)
+        .select_related("store")
+        .prefetch_related("lines")
+        .order_by("created_at")
+    )
+    repairs = (
+        RepairRequest.objects.filter(email__iexact=email)
+        .select_related("product")
+        .prefetch_related("history", Prefetch("photos", queryset=RepairPhoto.objects.all()))
+        .order_by("created_at")
+    )
+    return {
+        "email": email,
+        "exported_at": timezone.now().isoformat(),
+        "orders": [_order(order) for order in orders],
+        "repair_requests": [_repair(repair) for repair in repairs],
+    }
+
+
+def _order(order: Order) -> dict:
+    return {
+        "number": order.number,
+        "placed_at": order.created_at.isoformat(),
+        "status": order.get_status_display(),
+        "email": order.email,
+        "name": order.name,
+        "phone": order.phone,
+        "street": order.street,
+        "postcode": order.postcode,
+        "city": order.city,
+        "delivery": order.get_delivery_display(),
+        "collection_store": order.store.name if order.store_id else None,
+        "payment": order.get_payment_method_display(),
+        "language": order.language,
+        "subtotal": str(order.subtotal),
+        "delivery_fee": str(order.delivery_fee),
+        "total": str(order.total),
+        "lines": [
+            {
+                "product": line.product_name,
+                "size_colour": line.variant_label,
+                "sku": line.sku,
+                "unit_price": str(line.unit_price),
+                "quantity": line.quantity,
+                "line_total": str(line.line_total),
+            }
+            for line in order.lines.all()
+        ],
+    }
+
+
+def _repair(repair: RepairRequest) -> dict:
+    return {
+        "reference": repair.reference,
+        "submitted_at": repair.created_at.isoformat(),
+        "status": repair.get_status_display(),
+        "name": repair.name,
+        "email": repair.email,
+        "phone": repair.phone,
+        "street": repair.street,
+        "postcode": repair.postcode,
+        "city": repair.city,
+        "country": repair.country,
+        "item": repair.item,
+        "purchase_year": repair.purchase_year,
+        "damage": repair.damage,
+        "quote": str(repair.quote_amount) if repair.quote_amount is not None else None,
+        "quote_details": repair.quote_note,
+        "quote_answer": repair.get_quote_decision_display(),
+        "language": repair.language,
+        "steps": [
+            {"status": step.get_status_display(), "at": step.at.isoformat(), "note": step.note}
+            for step in repair.history.all()
+        ],
+        "photos": [_photo(photo) for photo in repair.photos.all()],
+    }
+
+
+def _photo(photo: RepairPhoto) -> dict:
+    try:
+        with photo.image.open("rb") as file:
+            data = base64.b64encode(file.read()).decode("ascii")
+    except FileNotFoundError:
+        data = None
+    return {"width": photo.width, "height": photo.height, "jpeg_base64": data}
+
+
+@dataclass(frozen=True)
+class PastRetention:
+    """What the retention periods have run out on, as of `now`."""
+
+    now: datetime
+    orders: QuerySet
+    repairs: QuerySet
+    expired_sessions: QuerySet
+
+
+def past_retention(now: datetime | None = None) -> PastRetention:
+    """Orders placed more than ORDER_RETENTION_DAYS ago and repair requests untouched for
+    REPAIR_RETENTION_DAYS, whose details are still held; sessions past their expiry."""
+    now = now or timezone.now()
+    order_cutoff = now - timedelta(days=settings.ORDER_RETENTION_DAYS)
+    repair_cutoff = now - timedelta(days=settings.REPAIR_RETENTION_DAYS)
+    return PastRetention(
+        now=now,
+        orders=Order.objects.filter(anonymised_at=None, created_at__lt=order_cutoff).order_by(
+            "created_at"
+        ),
+        repairs=RepairRequest.objects.filter(
+            anonymised_at=None, updated_at__lt=repair_cutoff
+        ).order_by("updated_at"),
+        expired_sessions=Session.objects.filter(expire_date__lt=now),
+    )
