@@ -15,6 +15,7 @@ from pathlib import PurePosixPath
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
 
@@ -101,7 +102,10 @@ def _checked(upload, *, max_pixels):
         raise ValidationError(
             _("The file is too large (%(size)s MB); the limit is %(limit)s MB."),
             code="too_large",
-            params={"size": round(size / 1024 / 1024, 1), "limit": MAX_BYTES // 1024 // 1024},
+            params={
+                "size": number_format(size / 1024 / 1024, 1),
+                "limit": MAX_BYTES // 1024 // 1024,
+            },
         )
     upload.seek(0)
     try:

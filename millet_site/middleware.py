@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.shortcuts import render
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 
@@ -25,7 +26,7 @@ class RequestSizeLimitMiddleware:
             length = 0  # Django reads no body it cannot measure
         if length > settings.REQUEST_MAX_BYTES:
             message = _("Your browser tried to send %(sent)s MB; we take %(limit)s MB at most.") % {
-                "sent": round(length / 1024 / 1024, 1),
+                "sent": number_format(length / 1024 / 1024, 1),
                 "limit": settings.REQUEST_MAX_BYTES // (1024 * 1024),
             }
             return render(request, "413.html", {"message": message}, status=413)
