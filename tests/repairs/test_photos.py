@@ -1,0 +1,222 @@
+"""Shoppers' repair photos: cleaned on arrival, seen by their owner and by staff only,
+removed with their request, and counted before they cost any work."""
+
+from io import BytesIO
+from pathlib import Path
+
+import pytest
+from django.contrib.auth.models import Permission, User
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
+from django.test import Client
+from PIL import Image
+
+from repairs import views
+from repairs.models import RepairRequest
+from tests.repairs.test_repairs import request_data
+
+pytestmark = pytest.mark.django_db
+
+RED, BLUE = (200, 20, 20), (20, 20, 200)
+PHONE_MODEL = "Pixel Trail 9 Pro"
+
+
+def phone_photo(size=(600, 300), orientation=6, name="sac.jpg"):
+    """A JPEG as a phone saves it: sideways pixels with an orientation tag, the place it
+    was taken, the phone's model, a comment and an XMP packet. Left half red, right blue."""
+    width, height = size
+    picture = Image.new("RGB", size, BLUE)
+    picture.paste(RED, (0, 0, width // 2, height))
+    exif = Image.Exif()
+    exif[0x0112] = orientation  # Orientation: 6 means "turn 90° clockwise to view"
+    exif[0x0110] = PHONE_MODEL  # Model
+    exif[0x8825] = {1: "N", 2: (45.0, 53.0, 59.0), 3: "E", 4: (6.0, 7.0, 23.0)}  # GPS
+    buffer = BytesIO()
+    picture.save(
+        buffer,
+        "JPEG",
+        exif=exif,
+        comment=b"Chamonix, chez Paul",
+        xmp=b'<x:xmpmeta xmlns:x="adobe:ns:meta/">Paul Durand</x:xmpmeta>',
+    )
+    return SimpleUploadedFile(name, buffer.getvalue(), "image/jpeg")
+
+
+def assert_clean_and_upright(data: bytes):
+    """What a person (or a program) can read from the bytes: no hidden data, right way up."""
+    for trace in (b"Exif", b"GPS", PHONE_MODEL.encode(), b"Chamonix", b"xmpmeta", b"Paul"):
+        assert trace not in data, trace
+    with Image.open(BytesIO(data)) as picture:
+        assert picture.format == "JPEG"
+        assert not picture.getexif()
+        assert not {"exif", "xmp", "comment", "icc_profile"} & set(picture.info)
+        # Turned clockwise: the red left half is now on top, the blue one below.
+        assert picture.size == (300, 600)
+        rgb = picture.convert("RGB")
+        assert _near(rgb.getpixel((150, 100)), RED)
+        assert _near(rgb.getpixel((150, 500)), BLUE)
+
+
+def _near(pixel, colour, tolerance=40):
+    return all(abs(a - b) <= tolerance for a, b in zip(pixel, colour, strict=True))
+
+
+@pytest.fixture
+def sent(client):
+    """A request sent from `client` with one phone photo: (request, photo)."""
+    response = client.post("/reparation/", request_data(photos=[phone_photo()]))
+    assert response.status_code == 302
+    repair = RepairRequest.objects.get()
+    return repair, repair.photos.get()
+
+
+@pytest.fixture
+def chef():
+    return User.objects.create_superuser("chef", "chef@millet.example", "pw-chef-1")
+
+
+def staff_url(repair, photo):
+    return f"/admin/repairs/repairrequest/{repair.pk}/photo/{photo.pk}/"
+
+
+def test_the_stored_and_served_photo_has_no_hidden_data_and_is_upright(client, sent):
+    repair, photo = sent
+
+    stored = Path(photo.image.path).read_bytes()
+    assert_clean_and_upright(stored)
+    assert photo.image.name.endswith(".jpg")
+    assert (photo.width, photo.height) == (300, 600)
+    served = client.get(f"/reparation/suivi/{repair.reference}/photo/{photo.pk}/")
+    assert served["Content-Type"] == "image/jpeg"
+    assert "no-store" in served["Cache-Control"]
+    assert b"".join(served.streaming_content) == stored
+
+
+def test_only_the_cleaned_copy_is_kept(sent, settings):
+    files = [p for p in Path(settings.PRIVATE_MEDIA_ROOT).rglob("*") if p.is_file()]
+
+    assert len(files) == 1
+    assert_clean_and_upright(files[0].read_bytes())
+
+
+@pytest.mark.parametrize(
+    ("size", "kept"),
+    [((4032, 3024), (2048, 1536)), ((1000, 5000), (410, 2048)), ((800, 600), (800, 600))],
+)
+def test_photos_are_brought_down_to_2048_pixels_on_the_long_side(client, size, kept):
+    client.post("/reparation/", request_data(photos=[phone_photo(size, orientation=1)]))
+
+    photo = RepairRequest.objects.get().photos.get()
+    with Image.open(photo.image.path) as picture:
+        assert picture.size == kept == (photo.width, photo.height)
+
+
+def test_a_png_with_transparency_becomes_a_plain_jpeg(client):
+    buffer = BytesIO()
+    Image.new("RGBA", (400, 200), (0, 0, 0, 0)).save(buffer, "PNG")
+    upload = SimpleUploadedFile("capture.png", buffer.getvalue(), "image/png")
+
+    client.post("/reparation/", request_data(photos=[upload]))
+
+    photo = RepairRequest.objects.get().photos.get()
+    with Image.open(photo.image.path) as picture:
+        assert (picture.format, picture.mode) == ("JPEG", "RGB")
+        assert _near(picture.getpixel((10, 10)), (255, 255, 255))  # white, not black
+
+
+def test_more_pixels_than_a_phone_takes_is_refused_without_decoding(client):
+    buffer = BytesIO()
+    Image.new("L", (5470, 5480)).save(buffer, "PNG")  # 30 MP in a small file
+    upload = SimpleUploadedFile("plan.png", buffer.getvalue(), "image/png")
+
+    response = client.post("/reparation/", request_data(photos=[upload]))
+
+    assert "5470 × 5480 pixels ; la limite est de 25" in " ".join(
+        response.context["form"].errors["photos"]
+    )
+    assert not RepairRequest.objects.exists()
+
+
+def test_staff_see_the_photo_from_the_admin(client, sent, chef):
+    repair, photo = sent
+    staff = Client()
+    staff.force_login(chef)
+
+    page = staff.get(f"/admin/repairs/repairrequest/{repair.pk}/change/").content.decode()
+    assert f'href="{staff_url(repair, photo)}"' in page
+    assert f'src="{staff_url(repair, photo)}"' in page
+    assert "/media/repairs/" not in page
+    response = staff.get(staff_url(repair, photo))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/jpeg"
+    assert "no-store" in response["Cache-Control"]
+    assert_clean_and_upright(b"".join(response.streaming_content))
+
+
+def test_everyone_else_gets_404_for_the_staff_photo(client, sent):
+    repair, photo = sent
+    clerk = User.objects.create_user("vendeur", password="pw-vendeur-1", is_staff=True)
+    clerk.user_permissions.add(Permission.objects.get(codename="view_order"))
+    signed_in_clerk = Client()
+    signed_in_clerk.force_login(clerk)
+    shopper = User.objects.create_user("paul", password="pw-paul-1")  # not staff
+    signed_in_shopper = Client()
+    signed_in_shopper.force_login(shopper)
+
+    assert Client().get(staff_url(repair, photo)).status_code == 404
+    assert client.get(staff_url(repair, photo)).status_code == 404  # the owner, not staff
+    assert signed_in_shopper.get(staff_url(repair, photo)).status_code == 404
+    assert signed_in_clerk.get(staff_url(repair, photo)).status_code == 404
+    # Another request's number with this photo: nothing either.
+    assert (
+        Client().get(f"/admin/repairs/repairrequest/{repair.pk + 1}/photo/{photo.pk}/").status_code
+        == 404
+    )
+
+
+def test_deleting_a_request_removes_its_photos_once_it_commits(client, chef, settings, on_commit):
+    client.post("/reparation/", request_data(photos=[phone_photo(), phone_photo()]))
+    repair = RepairRequest.objects.get()
+    paths = [Path(photo.image.path) for photo in repair.photos.all()]
+    assert all(path.exists() for path in paths)
+    staff = Client()
+    staff.force_login(chef)
+
+    with on_commit():
+        response = staff.post(f"/admin/repairs/repairrequest/{repair.pk}/delete/", {"post": "yes"})
+
+    assert response.status_code == 302
+    assert not RepairRequest.objects.exists()
+    assert not any(path.exists() for path in paths)
+    assert [p for p in Path(settings.PRIVATE_MEDIA_ROOT).rglob("*") if p.is_file()] == []
+
+
+def test_a_deletion_that_rolls_back_keeps_the_files(client, on_commit):
+    client.post("/reparation/", request_data(photos=[phone_photo()]))
+    repair = RepairRequest.objects.get()
+    pk, path = repair.pk, Path(repair.photos.get().image.path)
+
+    with on_commit(), pytest.raises(RuntimeError), transaction.atomic():
+        repair.delete()
+        raise RuntimeError("the deletion fails further on")
+
+    assert RepairRequest.objects.get(pk=pk).photos.count() == 1
+    assert path.exists()
+
+
+def test_uploads_are_counted_before_they_are_checked(client, monkeypatch):
+    monkeypatch.setattr(views, "UPLOAD_RATE", "3/h")
+    broken = SimpleUploadedFile("sac.jpg", b"\xff\xd8\xff not really a photo", "image/jpeg")
+
+    for _ in range(3):  # each is checked: the photo is refused, the form kept
+        response = client.post("/reparation/", request_data(photos=[broken], email="paul"))
+        assert "pas une image" in " ".join(response.context["form"].errors["photos"])
+    response = client.post("/reparation/", request_data(photos=[broken]))
+
+    assert response.status_code == 429
+    html = response.content.decode()
+    assert "a envoyé beaucoup de demandes de réparation" in html
+    assert "pas une image" not in html  # refused before the photo was opened
+    assert "La bretelle gauche est déchirée à la couture." in html  # what was typed stays
+    # Without photos, the request still goes through: only uploads are held back.
+    assert client.post("/reparation/", request_data()).status_code == 302
