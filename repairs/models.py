@@ -158,8 +158,8 @@ class RepairPhoto(models.Model):
         width_field="width",
         height_field="height",
     )
-    width = models.PositiveIntegerField(default=0, editable=False)
-    height = models.PositiveIntegerField(default=0, editable=False)
+    width = models.PositiveIntegerField(_("width (px)"), default=0, editable=False)
+    height = models.PositiveIntegerField(_("height (px)"), default=0, editable=False)
 
     class Meta:
         verbose_name = _("photo")
@@ -167,7 +167,7 @@ class RepairPhoto(models.Model):
         ordering = ["pk"]
 
     def __str__(self):
-        return self.image.name
+        return _("Photo %(number)s") % {"number": self.pk}
 
 
 class RepairStatusChange(models.Model):

@@ -1,4 +1,11 @@
+import json
+from pathlib import Path
+
+from django.contrib.auth.models import User
+from django.core.files.base import ContentFile
+
 from repairs.models import RepairRequest
+from repairs.services import repair_request_create
 from tests.factories import image_bytes, make_product, make_variant
 
 
@@ -43,3 +50,39 @@ def test_a_shopper_asks_for_a_repair_from_a_product_page_and_follows_it(journey,
     journey.check()
     assert "Envoyée" in page.get_by_role("main").inner_text()
     assert page.get_by_role("img", name="Votre photo 1").is_visible()
+
+
+def test_staff_see_the_shoppers_photo_in_the_admin_and_export_their_data(journey, tmp_path):
+    User.objects.create_superuser("atelier", "atelier@millet.example", "montagne-1921")
+    repair = repair_request_create(
+        fields={
+            "name": "Paul Durand",
+            "email": "paul@example.org",
+            "product_description": "Sac rouge des années 1990",
+            "damage": "La bretelle gauche est décousue.",
+            "street": "8 rue du Vercors",
+            "postcode": "38000",
+            "city": "Grenoble",
+        },
+        photos=[ContentFile(image_bytes("JPEG", size=(800, 600)), name="p.jpg")],
+    )
+    page = journey.visit("/admin/")
+    page.get_by_label("Nom d’utilisateur").fill("atelier")
+    page.get_by_label("Mot de passe").fill("montagne-1921")
+    page.get_by_role("button", name="Connexion").click()
+    page.wait_for_url("**/admin/")
+    journey.check()
+
+    journey.visit(f"/admin/repairs/repairrequest/{repair.pk}/change/")
+    thumbnail = page.get_by_role("img", name=f"Photo envoyée avec {repair.reference}")
+    assert thumbnail.evaluate("img => img.complete && img.naturalWidth") == 800
+
+    journey.visit("/admin/")
+    page.get_by_role("link", name="Exporter tout ce que nous conservons").click()
+    page.wait_for_url("**/admin/donnees-personnelles/")
+    journey.check()
+    page.get_by_label("Adresse e-mail du client").fill("PAUL@example.org")
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Télécharger le fichier JSON").click()
+    exported = json.loads(Path(download.value.path()).read_text())
+    assert [r["reference"] for r in exported["repair_requests"]] == [repair.reference]
