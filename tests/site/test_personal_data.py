@@ -296,3 +296,16 @@ def test_the_retention_periods_come_from_the_settings(settings):
 
     assert f"order {order.number}" in out.getvalue()
     assert "more than 30 days ago" in out.getvalue()
+
+
+def test_the_privacy_page_states_the_periods_the_purge_applies(settings):
+    pages = json.loads((Path(settings.BASE_DIR) / "fixtures/pages.json").read_text())
+    (privacy,) = [p["fields"] for p in pages if p["fields"]["slug"] == "confidentialite"]
+
+    assert settings.ORDER_RETENTION_DAYS == 10 * 365
+    assert "dix ans à compter de la commande" in privacy["body_fr"]
+    assert "ten years from the order" in privacy["body_en"]
+    assert settings.REPAIR_RETENTION_DAYS == 3 * 365
+    assert "trois ans après la dernière étape" in privacy["body_fr"]
+    assert "three years after the request’s last step" in privacy["body_en"]
+    assert "COMPLÉTER : durée de conservation après la clôture" not in privacy["body_fr"]

@@ -2,6 +2,7 @@
 
 import pytest
 from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from catalog.images import MAX_BYTES
@@ -62,4 +63,13 @@ def test_a_missing_or_malformed_length_is_no_server_error(length):
     )
 
     assert response.status_code == 200  # the empty form again, with its errors
+    assert not RepairRequest.objects.exists()
+
+
+def test_more_files_than_any_form_takes_is_refused(client):
+    files = [SimpleUploadedFile(f"{n}.jpg", b"x", "image/jpeg") for n in range(11)]
+
+    response = client.post("/reparation/", {"photos": files})
+
+    assert response.status_code == 400
     assert not RepairRequest.objects.exists()
