@@ -362,3 +362,23 @@ def test_admin_sign_in_locks_after_five_failures_and_staff_can_unlock(site):
     response = sign_in(at_x, "alice", PASSWORDS["alice"])
     assert response.status == 302
     assert not response.location.startswith(SIGN_IN)
+
+
+def test_an_oversized_upload_is_refused_before_its_body_is_sent(site):
+    """Headers announcing 300 MB, then a few bytes: the answer comes at once, a 413.
+    A server that read the body first would wait here until the client gave up."""
+    head = (
+        "POST /reparation/ HTTP/1.1\r\n"
+        f"Host: 127.0.0.1:{site.port}\r\n"
+        "X-Forwarded-For: 198.51.100.9\r\n"
+        "Content-Type: multipart/form-data; boundary=x\r\n"
+        f"Content-Length: {300 * 1024 * 1024}\r\n\r\n--x\r\n"
+    )
+    with socket.create_connection(("127.0.0.1", site.port), timeout=5) as sock:
+        sock.sendall(head.encode())
+        answer = b""
+        while chunk := sock.recv(65536):  # the server closes the connection after it
+            answer += chunk
+
+    assert answer.startswith(b"HTTP/1.1 413 ")
+    assert "Votre envoi est trop lourd" in answer.decode(errors="replace")
