@@ -124,6 +124,8 @@ else:
         },
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# Demo data: `manage.py loaddata catalog heritage stores` finds them by name.
+FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
 # Caches shared by every worker process: facet counts in "default", throttle
 # counters in "limits" (kept apart so that many cached pages never push a

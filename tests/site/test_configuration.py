@@ -6,6 +6,10 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.contrib.auth.models import Group
+from django.core.management import call_command
+
+from shop.models import Store
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -144,3 +148,11 @@ def test_processes_counting_at_once_never_lose_a_count(tmp_path):
         )
         == "400"
     )
+
+
+@pytest.mark.django_db
+def test_the_demo_fixtures_load_by_name_as_djangos_docs_show():
+    call_command("loaddata", "stores", "groups", verbosity=0)
+
+    assert Store.objects.filter(slug="miramas-ephemere").exists()
+    assert Group.objects.filter(name="Éditeurs du catalogue").exists()
