@@ -9,7 +9,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from millet_site.admin_filters import ErasedFilter
+from millet_site.admin_tools import ErasedFilter, erase_action
 from repairs.models import RepairPhoto, RepairRequest, RepairStatusChange, Status
 from repairs.services import (
     PERSONAL_FIELDS,
@@ -123,31 +123,20 @@ def resend_latest_email(modeladmin, request, queryset):
             )
 
 
-@admin.action(
+anonymise = erase_action(
+    erase=lambda repair: repair_anonymise(repair=repair),
+    refused=MoveRefused,
     description=_("Erase the shopper's details and photos (closed requests)"),
-    permissions=["change"],
-)
-def anonymise(modeladmin, request, queryset):
-    erased = 0
-    for repair in queryset:
-        try:
-            repair_anonymise(repair=repair)
-        except MoveRefused as reason:
-            modeladmin.message_user(request, str(reason), messages.ERROR)
-        else:
-            modeladmin.log_change(request, repair, _("Shopper's details and photos erased."))
-            erased += 1
-    if erased:
-        modeladmin.message_user(
-            request,
-            ngettext(
-                "%(count)s request no longer holds the shopper's details.",
-                "%(count)s requests no longer hold the shopper's details.",
-                erased,
-            )
-            % {"count": erased},
-            messages.SUCCESS,
+    log_message=_("Shopper's details and photos erased."),
+    done_message=lambda count: (
+        ngettext(
+            "%(count)s request no longer holds the shopper's details.",
+            "%(count)s requests no longer hold the shopper's details.",
+            count,
         )
+        % {"count": count}
+    ),
+)
 
 
 @admin.register(RepairRequest)

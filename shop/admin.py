@@ -2,7 +2,7 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from millet_site.admin_filters import ErasedFilter
+from millet_site.admin_tools import ErasedFilter, erase_action
 from shop.models import Order, OrderLine, Store
 from shop.services import (
     PERSONAL_FIELDS,
@@ -74,30 +74,20 @@ def resend_confirmation(modeladmin, request, queryset):
     )
 
 
-@admin.action(
-    description=_("Erase the shopper's details (keeps amounts and lines)"), permissions=["change"]
-)
-def anonymise(modeladmin, request, queryset):
-    erased = 0
-    for order in queryset:
-        try:
-            order_anonymise(order=order)
-        except TransitionRefused as reason:
-            modeladmin.message_user(request, str(reason), messages.ERROR)
-        else:
-            modeladmin.log_change(request, order, _("Shopper's details erased."))
-            erased += 1
-    if erased:
-        modeladmin.message_user(
-            request,
-            ngettext(
-                "%(count)s order no longer holds the shopper's details.",
-                "%(count)s orders no longer hold the shopper's details.",
-                erased,
-            )
-            % {"count": erased},
-            messages.SUCCESS,
+anonymise = erase_action(
+    erase=lambda order: order_anonymise(order=order),
+    refused=TransitionRefused,
+    description=_("Erase the shopper's details (keeps amounts and lines)"),
+    log_message=_("Shopper's details erased."),
+    done_message=lambda count: (
+        ngettext(
+            "%(count)s order no longer holds the shopper's details.",
+            "%(count)s orders no longer hold the shopper's details.",
+            count,
         )
+        % {"count": count}
+    ),
+)
 
 
 class EmailSentFilter(admin.SimpleListFilter):

@@ -90,6 +90,16 @@ class Journey:
         self.check()
         return self.page
 
+    def sign_in_to_admin(self, username, password):
+        """Sign in through the admin's own form, as staff do."""
+        page = self.visit("/admin/")
+        page.get_by_label("Nom d’utilisateur").fill(username)
+        page.get_by_label("Mot de passe").fill(password)
+        page.get_by_role("button", name="Connexion").click()
+        page.wait_for_url("**/admin/")
+        self.check()
+        return page
+
     def check(self):
         """Fail on console errors, CSP violations and serious axe violations."""
         page = self.page

@@ -9,13 +9,7 @@ def test_staff_create_a_product_with_two_variants_and_an_image(journey, tmp_path
     make_category(name="Sacs à dos", slug="sacs-a-dos")
     picture = tmp_path / "hiker.jpg"
     picture.write_bytes(image_bytes("JPEG", size=(900, 1100)))
-    page = journey.visit("/admin/")
-
-    page.get_by_label("Nom d’utilisateur").fill("chef")
-    page.get_by_label("Mot de passe").fill("montagne-1921")
-    page.get_by_role("button", name="Connexion").click()
-    page.wait_for_url("**/admin/")
-    journey.check()
+    page = journey.sign_in_to_admin("chef", "montagne-1921")
 
     journey.visit("/admin/catalog/product/add/")
     page.locator("#id_name").fill("Sac Hiker Air 30")

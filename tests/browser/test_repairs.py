@@ -66,12 +66,7 @@ def test_staff_see_the_shoppers_photo_in_the_admin_and_export_their_data(journey
         },
         photos=[ContentFile(image_bytes("JPEG", size=(800, 600)), name="p.jpg")],
     )
-    page = journey.visit("/admin/")
-    page.get_by_label("Nom d’utilisateur").fill("atelier")
-    page.get_by_label("Mot de passe").fill("montagne-1921")
-    page.get_by_role("button", name="Connexion").click()
-    page.wait_for_url("**/admin/")
-    journey.check()
+    page = journey.sign_in_to_admin("atelier", "montagne-1921")
 
     journey.visit(f"/admin/repairs/repairrequest/{repair.pk}/change/")
     thumbnail = page.get_by_role("img", name=f"Photo envoyée avec {repair.reference}")
