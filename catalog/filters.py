@@ -64,9 +64,17 @@ def name_order():
     return [folded, "pk"]
 
 
+# What NFKD leaves whole: ligatures spelt out, as PostgreSQL's unaccent does, and
+# the typographic apostrophes written as the one a keyboard types.
+SPELT_OUT = str.maketrans(
+    {"œ": "oe", "Œ": "oe", "æ": "ae", "Æ": "ae", "ß": "ss", "’": "'", "‘": "'", "ʼ": "'"}
+)
+
+
 def normalise(text: str) -> str:
-    """Lower-case, strip accents and control characters: 'Sac à Dos' -> 'sac a dos'."""
-    decomposed = unicodedata.normalize("NFKD", text)
+    """Lower-case, strip accents and control characters, spell out ligatures and write
+    every apostrophe alike: 'Sac à Dos' -> 'sac a dos', 'Œil d’aigle' -> "oeil d'aigle"."""
+    decomposed = unicodedata.normalize("NFKD", text.translate(SPELT_OUT))
     kept = (
         c for c in decomposed if not unicodedata.combining(c) and unicodedata.category(c)[0] != "C"
     )

@@ -4,6 +4,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from catalog.filters import normalise
 from tests.factories import make_product
 
 pytestmark = pytest.mark.django_db
@@ -76,3 +77,44 @@ def test_postgres_search_uses_the_full_text_index(client, goods, require_postgre
         plan = "\n".join(row[0] for row in cursor.fetchall())
         cursor.execute("SET enable_seqscan = on")
     assert "product_search_idx" in plan
+
+
+@pytest.fixture
+def typeset():
+    """Names and texts as staff type them: ligatures and typographic apostrophes."""
+    make_product(name="Chausson d’escalade Rock", description="Pour les voies d’escalade.")
+    make_product(name="Casquette Œil de lynx", description="Garde l’œil sur le sommet.")
+    make_product(name="Gants Cordée", description="Pour l'escalade en hiver.")
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored", "expected"),
+    [
+        ("oeil", "œil", "Casquette Œil de lynx"),
+        ("ŒIL", "œil", "Casquette Œil de lynx"),
+        ("d'escalade", "d’escalade", "Chausson d’escalade Rock"),
+        ("l’escalade", "l'escalade", "Gants Cordée"),
+    ],
+)
+def test_ligatures_and_apostrophes_are_found_however_they_are_typed(
+    client, typeset, typed, stored, expected
+):
+    """A keyboard's "oe" and "'" find what staff wrote with "œ" and "’", and back: the
+    same products either way. (PostgreSQL also drops "d" and "l" as French stop words,
+    so there both escalade products answer.)"""
+    assert expected in found(client, typed)
+    assert found(client, typed) == found(client, stored)
+
+
+@pytest.mark.parametrize(
+    ("text", "folded"),
+    [
+        ("Œil d’aigle", "oeil d'aigle"),
+        ("Cæcum", "caecum"),
+        ("Straße", "strasse"),
+        ("l‘ami ʼ", "l'ami '"),
+        ("Sac à Dos", "sac a dos"),
+    ],
+)
+def test_the_sqlite_folding_spells_out_what_nfkd_keeps(text, folded):
+    assert normalise(text) == folded
