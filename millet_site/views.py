@@ -11,13 +11,13 @@ from django.db import DatabaseError, connection
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
-from django.utils.cache import patch_cache_control
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
 from catalog.models import Product, category_tiles
+from millet_site.http import mark_private
 from millet_site.personal_data import export_for
 
 logger = logging.getLogger(__name__)
@@ -73,16 +73,15 @@ async def _ping_postgresql():
         await health.execute("SELECT 1")
 
 
+# Paths with one person's data, or staff's, in every language: no crawler goes there.
+PRIVATE_PATHS = ["admin/", "panier/", "commande/", "reparation/suivi/", "reparation/envoyee/"]
+
+
 @require_safe
 def robots_txt(request):
-    lines = [
-        "User-agent: *",
-        "Disallow: /admin/",
-        "Disallow: /panier/",
-        "Disallow: /commande/",
-        "Disallow: /reparation/suivi/",
-        f"Sitemap: {request.build_absolute_uri('/sitemap.xml')}",
-    ]
+    lines = ["User-agent: *"]
+    lines += [f"Disallow: {prefix}{path}" for prefix in ("/", "/en/") for path in PRIVATE_PATHS]
+    lines.append(f"Sitemap: {request.build_absolute_uri('/sitemap.xml')}")
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")
 
 
@@ -119,8 +118,7 @@ def personal_data_export(request):
         response["Content-Disposition"] = content_disposition_header(
             True, "millet-personal-data.json"
         )
-        patch_cache_control(response, private=True, no_store=True)
-        return response
+        return mark_private(response)
     context = {
         **admin.site.each_context(request),
         "title": _("Everything held for an e-mail address"),

@@ -2,14 +2,13 @@ from django.contrib import messages
 from django.core.validators import slug_re
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_ratelimit.core import is_ratelimited
 
 from catalog.models import Product
 from millet_site.client import client_network
-from millet_site.http import private_page
+from millet_site.http import mark_private, private_page
 from repairs.forms import RepairRequestForm, TrackingForm
 from repairs.models import RepairPhoto, RepairRequest
 from repairs.services import MoveRefused, repair_quote_answer, repair_request_create
@@ -167,11 +166,9 @@ def photo(request, reference, photo_id):
 def photo_response(picture: RepairPhoto) -> FileResponse:
     """The photo's file, for someone already allowed to see it; kept by no cache."""
     try:
-        response = FileResponse(picture.image.open("rb"))
+        return mark_private(FileResponse(picture.image.open("rb")))
     except FileNotFoundError:
         raise Http404("Photo file missing") from None
-    patch_cache_control(response, private=True, no_store=True)
-    return response
 
 
 def _remember(request, repair):

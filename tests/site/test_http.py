@@ -62,6 +62,7 @@ def an_order():
 def assert_private(response):
     directives = {part.strip() for part in response["Cache-Control"].split(",")}
     assert {"private", "no-store"} <= directives
+    assert response["X-Robots-Tag"] == "noindex, nofollow"
 
 
 def test_pages_with_personal_data_are_never_stored_by_a_cache(client):
@@ -96,6 +97,21 @@ def test_a_repair_confirmation_and_its_tracking_page_are_never_stored(client):
 
 def test_public_pages_stay_cacheable(client):
     assert "no-store" not in client.get("/produits/").get("Cache-Control", "")
+
+
+def test_public_pages_may_be_indexed(client):
+    for url in ("/", "/produits/", "/en/produits/", "/histoire/", "/reparation/"):
+        assert "X-Robots-Tag" not in client.get(url), url
+
+
+def test_the_english_twins_of_private_pages_are_never_indexed(client):
+    order_page = "/en" + an_order().get_absolute_url()
+    client.post("/en/panier/ajouter/", {"variant": make_variant().pk, "quantity": 1})
+
+    assert_private(client.get(order_page))
+    assert_private(client.get("/en/panier/"))
+    assert_private(client.get("/en/commande/"))
+    assert_private(client.get("/en/reparation/suivi/"))
 
 
 @pytest.mark.parametrize(

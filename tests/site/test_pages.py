@@ -144,8 +144,13 @@ def test_robots_txt_keeps_crawlers_out_of_private_pages(client):
     response = client.get("/robots.txt")
 
     assert response.status_code == 200
-    assert "Disallow: /admin/" in response.content.decode()
-    assert "Sitemap: http://testserver/sitemap.xml" in response.content.decode()
+    rules = response.content.decode().splitlines()
+    for path in ("admin/", "panier/", "commande/", "reparation/suivi/", "reparation/envoyee/"):
+        assert f"Disallow: /{path}" in rules
+        assert f"Disallow: /en/{path}" in rules
+    assert "Disallow: /produits/" not in rules
+    assert "Disallow: /en/" not in rules
+    assert "Sitemap: http://testserver/sitemap.xml" in rules
 
 
 def test_the_admin_is_closed_to_anonymous_visitors(client):
