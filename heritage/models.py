@@ -18,6 +18,7 @@ class Person(models.Model):
         _("role"), max_length=120, help_text=_("E.g. founder, alpinist, mountain guide.")
     )
     bio = models.TextField(_("biography"), blank=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     objects = SlugManager()
 
@@ -45,6 +46,7 @@ class Expedition(models.Model):
     members = models.ManyToManyField(
         Person, verbose_name=_("members"), blank=True, related_name="expeditions"
     )
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     objects = SlugManager()
 
@@ -138,15 +140,20 @@ class TimelineEvent(models.Model):
     )
     related_products = models.ManyToManyField(
         Product,
-        verbose_name=_("products it shaped"),
+        verbose_name=_("in the catalogue today"),
         blank=True,
         related_name="timeline_events",
-        help_text=_("Today's products that descend from this event."),
+        help_text=_(
+            "Products on sale today that a reader of this event may want to see, such as a pack "
+            "named after it. They are shown as “in the catalogue today”, never as descending "
+            "from the event: link only what the story itself supports."
+        ),
     )
     position = models.PositiveSmallIntegerField(
         _("position"), default=0, help_text=_("Order on the timeline, smallest first.")
     )
     is_published = models.BooleanField(_("published"), default=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     objects = SlugManager.from_queryset(TimelineEventQuerySet)()
 
@@ -201,7 +208,7 @@ class TimelineEvent(models.Model):
     def when(self):
         """The date as honestly as the sources give it."""
         if self.start_date and self.end_date:
-            return _("%(start)s to %(end)s") % {
+            return _("From %(start)s to %(end)s") % {
                 "start": date_format(self.start_date, "j F Y"),
                 "end": date_format(self.end_date, "j F Y"),
             }

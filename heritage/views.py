@@ -2,6 +2,7 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
 from catalog.models import Product
+from heritage.eras import era_of
 from heritage.models import Expedition, Person, TimelineEvent
 
 
@@ -11,7 +12,14 @@ def timeline(request):
     groups = []
     for event in events:
         if not groups or groups[-1]["label"] != event.group_label:
-            groups.append({"label": event.group_label, "anchor": event.group_anchor, "events": []})
+            groups.append(
+                {
+                    "label": event.group_label,
+                    "anchor": event.group_anchor,
+                    "era": era_of(event.year, event.period_label),
+                    "events": [],
+                }
+            )
         groups[-1]["events"].append(event)
     return render(request, "heritage/timeline.html", {"groups": groups})
 

@@ -62,6 +62,7 @@ class Store(models.Model):
         blank=True,
         help_text=_("One line per group of days, e.g. “Tuesday to Saturday: 10 am – 7 pm”."),
     )
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     objects = StoreManager()
 

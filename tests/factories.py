@@ -11,6 +11,10 @@ from catalog.models import Activity, Category, Product, ProductImage, Variant
 
 _sequence = itertools.count(1)
 
+# French pages put no-break spaces where French typography wants them (before
+# ":", inside « », in "35,00 €"); tests that read a sentence compare its words.
+NO_BREAK = str.maketrans({"\u00a0": " ", "\u202f": " "})
+
 
 def unique(prefix):
     return f"{prefix}-{next(_sequence)}"

@@ -6,7 +6,7 @@ from django.contrib.sessions.models import Session
 from playwright.sync_api import expect
 
 from shop.models import Order
-from tests.factories import make_image, make_product, make_variant
+from tests.factories import NO_BREAK, make_image, make_product, make_variant
 from tests.shop.factories import make_store
 
 
@@ -75,8 +75,10 @@ def test_a_shopper_goes_from_the_home_page_to_a_click_and_collect_order(journey)
     page.get_by_role("button", name="Ajouter au panier").click()
     page.wait_for_url("**/panier/")
     journey.check()
-    assert "a été ajouté à votre panier" in page.locator(".messages").inner_text()
-    assert page.locator(".cart-count").first.inner_text().startswith("1")
+    assert "a été ajouté à votre panier" in page.locator(".messages").inner_text().translate(
+        NO_BREAK
+    )
+    assert page.locator(".cart-count").first.inner_text().translate(NO_BREAK).startswith("1")
 
     page.get_by_role("link", name="Commander").click()
     page.wait_for_url("**/commande/")
@@ -87,7 +89,7 @@ def test_a_shopper_goes_from_the_home_page_to_a_click_and_collect_order(journey)
     page.wait_for_url("**/commande/*/")
     journey.check()
     order = Order.objects.get()
-    assert page.get_by_role("heading", level=1).inner_text() == (
+    assert page.get_by_role("heading", level=1).inner_text().translate(NO_BREAK) == (
         f"Merci : la commande {order.number} est enregistrée"
     )
     assert "Retirez-la chez Millet Annecy" in page.content()
@@ -127,7 +129,7 @@ def test_a_double_click_on_place_my_order_places_one_order(journey):
     assert len(sent) == 2
     assert held[0].headers["location"] == order.get_absolute_url()
     assert sent[1].response().headers["location"] == order.get_absolute_url()
-    assert page.get_by_role("heading", level=1).inner_text() == (
+    assert page.get_by_role("heading", level=1).inner_text().translate(NO_BREAK) == (
         f"Merci : la commande {order.number} est enregistrée"
     )
     assert order.lines.get().quantity == 1
@@ -190,15 +192,15 @@ def test_a_shopper_whose_confirmation_never_arrived_finds_the_order_on_the_cart_
     journey.visit("/panier/")
     main = page.get_by_role("main")
     assert f"Votre commande {order.number} est enregistrée : voir sa confirmation." in (
-        main.inner_text()
+        main.inner_text().translate(NO_BREAK)
     )
-    assert "Votre panier est vide." in main.inner_text()
-    assert page.locator(".cart-count").first.inner_text().startswith("0")
+    assert "Votre panier est vide." in main.inner_text().translate(NO_BREAK)
+    assert page.locator(".cart-count").first.inner_text().translate(NO_BREAK).startswith("0")
 
     main.get_by_role("link", name="voir sa confirmation").click()
     page.wait_for_url(f"**{order.get_absolute_url()}")
     journey.check()
-    assert page.get_by_role("heading", level=1).inner_text() == (
+    assert page.get_by_role("heading", level=1).inner_text().translate(NO_BREAK) == (
         f"Merci : la commande {order.number} est enregistrée"
     )
     assert Order.objects.count() == 1
@@ -221,12 +223,12 @@ def test_a_shopper_whose_confirmation_never_arrived_goes_back_to_the_checkout_an
 
     journey.visit("/commande/")
     assert page.url.endswith(order.get_absolute_url())
-    assert page.get_by_role("heading", level=1).inner_text() == (
+    assert page.get_by_role("heading", level=1).inner_text().translate(NO_BREAK) == (
         f"Merci : la commande {order.number} est enregistrée"
     )
 
     journey.visit("/panier/")
-    assert "Votre panier est vide." in page.get_by_role("main").inner_text()
+    assert "Votre panier est vide." in page.get_by_role("main").inner_text().translate(NO_BREAK)
     assert Order.objects.count() == 1
     variant.refresh_from_db()
     assert variant.stock == 3

@@ -34,11 +34,11 @@ def test_it_shows_what_a_shopper_needs(client, trail_pack):
     html = client.get("/produit/sac-trail-drome-light-5/").content.decode()
 
     assert "<h1>Sac de trail Drôme Light 5</h1>" in html
-    assert "149,00 €" in html
-    assert "Gamme Expert" in html
+    assert "149,00\u00a0€" in html
+    assert "Gamme expert" in html
     assert "Fabriqué en France · Drôme" in html
-    assert '<th scope="row">Poids</th><td>140 g</td>' in html
-    assert '<th scope="row">Volume</th><td>5 L</td>' in html
+    assert '<th scope="row">Poids</th><td>140&nbsp;g</td>' in html
+    assert '<th scope="row">Volume</th><td>5&nbsp;L</td>' in html
     assert "Température" not in html  # only the attributes that apply
     assert "Coutures et poches réparables" in html
 

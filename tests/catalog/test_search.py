@@ -41,7 +41,7 @@ def test_search_terms_are_kept_in_the_box_and_shown_as_a_chip(client, goods):
     html = client.get("/produits/?q=duvet").content.decode()
 
     assert 'name="q" id="id_q" value="duvet"' in html
-    assert "« duvet »" in html
+    assert "«\u202fduvet\u202f»" in html
 
 
 def test_nothing_found_says_so(client, goods):

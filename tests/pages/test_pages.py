@@ -114,7 +114,9 @@ def test_the_terms_state_the_delivery_fee_and_threshold_that_the_cart_charges(
 
     fee = f"{DELIVERY_FEE:.2f}"
     threshold = f"{FREE_DELIVERY_FROM:.0f} €"
-    assert f"{fee.replace('.', ',')} € par commande, offerte dès {threshold}" in french
+    # French pages keep the amount and its euro sign together (a no-break space).
+    french_threshold = threshold.replace(" ", "\u00a0")
+    assert f"{fee.replace('.', ',')}\u00a0€ par commande, offerte dès {french_threshold}" in french
     assert f"{fee} € per order, free from {threshold}" in english
 
 

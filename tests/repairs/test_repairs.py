@@ -15,7 +15,7 @@ from PIL import Image
 
 from repairs.models import RepairRequest, Status
 from repairs.services import MoveRefused, repair_advance, repair_request_create
-from tests.factories import image_bytes, make_product
+from tests.factories import NO_BREAK, image_bytes, make_product
 
 pytestmark = pytest.mark.django_db
 YEAR = timezone.localdate().year
@@ -55,7 +55,9 @@ def test_a_request_gets_a_reference_an_email_and_a_tracking_link(
     assert re.fullmatch(rf"R-{YEAR}-\d{{5}}", repair.reference)
     assert repair.photos.count() == 2
     assert [h.status for h in repair.history.all()] == ["submitted"]
-    assert f"La demande {repair.reference} est envoyée" in response.content.decode()
+    assert f"La demande {repair.reference} est envoyée" in response.content.decode().translate(
+        NO_BREAK
+    )
     (message,) = mailoutbox
     assert message.to == ["paul@example.org"]
     assert repair.reference in message.subject
@@ -65,7 +67,7 @@ def test_a_request_gets_a_reference_an_email_and_a_tracking_link(
 def test_the_product_can_be_picked_from_the_catalogue_and_is_prefilled_from_its_page(client):
     make_product(name="Sac Hiker 30", slug="sac-hiker-30")
 
-    page = client.get("/reparation/?produit=sac-hiker-30").content.decode()
+    page = client.get("/reparation/?produit=sac-hiker-30").content.decode().translate(NO_BREAK)
     assert 'value="Sac Hiker 30"' in page
     assert '<option value="Sac Hiker 30">' in page
     assert client.get("/reparation/?produit=inconnu%00").status_code == 200
@@ -114,7 +116,7 @@ def test_a_bad_photo_is_refused_and_the_rest_of_the_form_is_kept(client, upload,
 
     assert response.status_code == 200
     assert message in " ".join(response.context["form"].errors["photos"])
-    html = response.content.decode()
+    html = response.content.decode().translate(NO_BREAK)
     assert 'value="Paul Durand"' in html
     assert "La bretelle gauche est déchirée" in html
     assert "choisir à nouveau vos photos" in html
@@ -221,14 +223,14 @@ def test_the_shopper_accepts_the_quote_once_and_the_repair_can_start(client, wor
     with pytest.raises(MoveRefused):
         repair_advance(repair=repair, to_status="in_repair", by_user=workshop)
 
-    page = client.get(f"/reparation/suivi/{repair.reference}/").content.decode()
+    page = client.get(f"/reparation/suivi/{repair.reference}/").content.decode().translate(NO_BREAK)
     assert "35,00 €" in page and "Accepter le devis" in page
     client.post(f"/reparation/suivi/{repair.reference}/devis/", {"answer": "accept"})
     response = client.post(
         f"/reparation/suivi/{repair.reference}/devis/", {"answer": "decline"}, follow=True
     )
 
-    assert "Aucun devis n’attend votre réponse." in response.content.decode()
+    assert "Aucun devis n’attend votre réponse." in response.content.decode().translate(NO_BREAK)
     repair.refresh_from_db()
     assert repair.quote_decision == "accepted"
     assert repair_advance(repair=repair, to_status="in_repair", by_user=workshop).status == (
@@ -246,7 +248,7 @@ def test_tracking_with_the_right_pair_shows_the_history(client, workshop):
         follow=True,
     )
 
-    html = response.content.decode()
+    html = response.content.decode().translate(NO_BREAK)
     assert "Reçue à l’atelier" in html
     assert "De l’atelier : Bien reçu !" in html
 
@@ -263,7 +265,11 @@ def test_a_wrong_pair_and_an_unknown_reference_get_the_same_answer(client):
 
     def answer(response):
         return (
-            re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", response.content.decode())
+            re.sub(
+                r'name="csrfmiddlewaretoken" value="[^"]+"',
+                "",
+                response.content.decode().translate(NO_BREAK),
+            )
             .replace(repair.reference, "REF")
             .replace("R-2026-99999", "REF")
             .replace("x@example.org", "MAIL")
@@ -272,7 +278,7 @@ def test_a_wrong_pair_and_an_unknown_reference_get_the_same_answer(client):
 
     assert wrong_email.status_code == unknown.status_code == 200
     assert answer(wrong_email) == answer(unknown)
-    assert "Aucune demande ne correspond" in wrong_email.content.decode()
+    assert "Aucune demande ne correspond" in wrong_email.content.decode().translate(NO_BREAK)
 
 
 def test_repeated_wrong_guesses_are_refused(client):
@@ -284,7 +290,7 @@ def test_repeated_wrong_guesses_are_refused(client):
     )
 
     assert response.status_code == 429
-    assert "Trop de tentatives" in response.content.decode()
+    assert "Trop de tentatives" in response.content.decode().translate(NO_BREAK)
 
 
 def test_guessing_one_reference_locks_out_neither_its_owner_nor_another_shopper(client, settings):
@@ -351,7 +357,7 @@ def test_repair_requests_from_one_connection_are_limited_and_keep_what_was_typed
     response = client.post("/reparation/", request_data())
 
     assert response.status_code == 429
-    html = response.content.decode()
+    html = response.content.decode().translate(NO_BREAK)
     assert "a envoyé beaucoup de demandes de réparation" in html
     assert "La bretelle gauche est déchirée à la couture." in html  # kept in the form
     assert RepairRequest.objects.count() == 10

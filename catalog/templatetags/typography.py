@@ -1,0 +1,106 @@
+"""French typography at render: the no-break spaces a French reader expects.
+
+Staff type product texts, store notes, the story and the legal pages with an
+ordinary keyboard, so their spaces before “:” or “?” and inside « » are plain
+ones that a browser may break at the end of a line. Rather than ask every
+writer for invisible characters, or rewrite what they saved, the layout passes
+each French page through `french_spacing` once (templates/base.html): the
+stored text stays as typed, English pages are left alone, and no query is
+added. The conventions, those of the Imprimerie nationale as most French
+publishers apply them:
+
+- a narrow no-break space (U+202F) before ; ? ! and inside « »;
+- a no-break space (U+00A0) before :, between a number and its unit or the
+  euro sign, and between groups of thousands (the separator Django's French
+  number formats use);
+- a true minus sign (U+2212) before a negative number, as in −20 °C.
+
+Only plain spaces that are already there are changed; text inside tags (but
+for alt, title, aria-label and meta content), scripts, styles, code and
+form fields is left as it is.
+"""
+
+import re
+
+from django import template
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
+
+register = template.Library()
+
+NNBSP = "\u202f"  # narrow no-break space
+NBSP = "\u00a0"  # no-break space
+MINUS = "\u2212"
+
+# Units and signs that stay on the line of their number.
+UNITS = r"(?:%|€|°C|°|g|kg|mm|cm|km|L|ml|cl|litres?|ans?|mois|jours?|h|min|Ko|Mo|Go)"
+RULES = [
+    (r"[ \t\u00a0]+([;?!])", NNBSP + r"\1"),
+    (r"[ \t\u202f]+:", NBSP + ":"),
+    (r"«[ \t\u00a0]+", "«" + NNBSP),
+    (r"[ \t\u00a0]+»", NNBSP + "»"),
+    (rf"(\d)[ \t\u202f]+(?={UNITS}(?!\w))", r"\1" + NBSP),
+    (r"(?<![\w\-−–—.,/])-(?=\d)", MINUS),
+    (r"(\d\u00a0h)[ \t](?=\d\d(?!\d))", r"\1" + NBSP),  # 9 h 30 stays in one piece
+]
+RULES = [(re.compile(pattern), replacement) for pattern, replacement in RULES]
+# 1 450 or 12 000 000, not a phone number (04 65 71 10 21) nor a postcode.
+THOUSANDS = re.compile(r"(?<![\d,.])\d{1,3}(?:[ \u202f]\d{3})+(?!\d)")
+# What any rule could change: most pieces of a page have none of it and are left at once.
+CANDIDATE = re.compile(r"[ \t\u00a0\u202f][:;?!»]|«|\d[ \t\u202f]|-\d")
+# Blocks whose text is code or what a person is typing: left as they are.
+SKIPPED = re.compile(r"(<(script|style|pre|code|textarea)\b.*?</\2\s*>)", re.I | re.S)
+TAG = re.compile(r"(<[^>]*>)")
+# The attribute values that people read (the others are addresses, names, code).
+READ_ATTRIBUTE = re.compile(r'(\s(?:alt|title|aria-label|content)=")([^"]*)(")')
+
+
+def french_text(text: str) -> str:
+    """`text` (no markup) with French no-break spaces and minus signs."""
+    if not CANDIDATE.search(text):
+        return text
+    for pattern, replacement in RULES:
+        text = pattern.sub(replacement, text)
+    return THOUSANDS.sub(lambda match: re.sub(r"[ \u202f]", NBSP, match.group()), text)
+
+
+def _french_attribute(match):
+    return match.group(1) + french_text(match.group(2)) + match.group(3)
+
+
+def french_html(html: str) -> str:
+    """`html` with `french_text` applied to its text and to the attributes people read."""
+    if "<" not in html:
+        return french_text(html)
+    # split() gives markup, block, tag name, markup, block, tag name…
+    chunks = SKIPPED.split(html)
+    for index in range(0, len(chunks), 3):
+        pieces = TAG.split(chunks[index])
+        has_candidate = CANDIDATE.search
+        for text in range(0, len(pieces), 2):  # text, tag, text, tag…
+            if has_candidate(pieces[text]):
+                pieces[text] = french_text(pieces[text])
+        for tag in range(1, len(pieces), 2):
+            if has_candidate(pieces[tag]):
+                pieces[tag] = READ_ATTRIBUTE.sub(_french_attribute, pieces[tag])
+        chunks[index] = "".join(pieces)
+    return "".join(chunk for index, chunk in enumerate(chunks) if index % 3 != 2)
+
+
+@register.filter(is_safe=True, needs_autoescape=True)
+def french_spacing(value, autoescape=True):
+    """On a French page, `value` (text or HTML) with French no-break spaces; as is otherwise."""
+    text = conditional_escape(value) if autoescape else str(value)
+    if not (get_language() or "").startswith("fr"):
+        return text
+    # The text was escaped above, or came marked safe: only spaces change.
+    return mark_safe(french_html(str(text)))  # noqa: S308
+
+
+@register.filter(is_safe=True)
+def signed(value):
+    """A number with a true minus sign when it is negative: −20, not -20."""
+    if value is None or value == "":
+        return ""
+    return str(value).replace("-", MINUS)
