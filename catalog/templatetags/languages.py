@@ -33,3 +33,30 @@ def language_links(context):
             }
         )
     return links
+
+
+@register.simple_tag(takes_context=True)
+def page_addresses(context):
+    """The page's canonical address and its alternates for search engines, absolute.
+
+    The canonical address is the path itself, with `?page=N` kept from page 2 on
+    (each page of a list is a page of its own) and every other parameter
+    (filters, sort, search) dropped. The alternates are the same address in each
+    language, plus x-default, the French one.
+    """
+    request = context.get("request")
+    if request is None:
+        return {"canonical": "", "alternates": []}
+    query = ""
+    page = request.GET.get("page", "")
+    if page.isdigit() and 1 < int(page) < 100_000:
+        query = f"?page={int(page)}"
+    origin = f"{request.scheme}://{request.get_host()}"
+    alternates = []
+    for code, _name in settings.LANGUAGES:
+        path = translate_url(request.path, code)
+        alternates.append({"hreflang": code, "href": origin + path + query})
+    alternates.append(
+        {"hreflang": "x-default", "href": alternates[0]["href"] if alternates else ""}
+    )
+    return {"canonical": origin + request.path + query, "alternates": alternates}
