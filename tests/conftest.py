@@ -1,7 +1,9 @@
 import os
 
 import pytest
+from django.conf import settings as django_settings
 from django.db import connection, transaction
+from django.utils import translation
 from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 
@@ -23,6 +25,16 @@ def _test_settings(settings, tmp_path):
         alias: {**config, "LOCATION": tmp_path / "cache" / alias}
         for alias, config in settings.CACHES.items()
     }
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the site's default language. A request under /en/ leaves
+    English active in the thread that made it, and a later test's reverse() would
+    then give English addresses."""
+    translation.activate(django_settings.LANGUAGE_CODE)
+    yield
+    translation.activate(django_settings.LANGUAGE_CODE)
 
 
 class TaskWorker:
