@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.sessions.models import Session
-from django.db.models import Prefetch, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from repairs.models import RepairPhoto, RepairRequest
@@ -30,7 +30,7 @@ def export_for(email: str) -> dict:
     repairs = (
         RepairRequest.objects.filter(email__iexact=email)
         .select_related("product")
-        .prefetch_related("history", Prefetch("photos", queryset=RepairPhoto.objects.all()))
+        .prefetch_related("history", "photos")
         .order_by("created_at")
     )
     return {
