@@ -23,14 +23,18 @@ from django.db.models import (
     ExpressionWrapper,
     F,
     Func,
+    Max,
     OuterRef,
     Q,
     Value,
 )
 from django.db.models.functions import Lower
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from catalog.i18n import localized
 from catalog.models import Product, Variant
+from catalog.search import CONFIGURATIONS, DOCUMENT_FIELDS
 
 SEARCH_MAX = 100
 FACET_SECONDS = 60
@@ -57,10 +61,11 @@ def name_order():
     PostgreSQL folds with its unaccent extension (installed by the search
     migration); SQLite with the function catalog.apps registers.
     """
+    name = localized("name")
     if connection.vendor == "postgresql":
-        folded = Lower(Func(F("name"), function="public.unaccent"))
+        folded = Lower(Func(name, function="public.unaccent"))
     else:
-        folded = Func(F("name"), function="millet_fold")
+        folded = Func(name, function="millet_fold")
     return [folded, "pk"]
 
 
@@ -191,12 +196,13 @@ class ProductFilter(django_filters.FilterSet):
             price &= Q(price__lte=Decimal(high))
         if price:
             conditions["prix"] = price
-        for name, field in (("taille", "size"), ("couleur", "colour")):
+        for name, field in VARIANT_FACETS:
             if values := data.get(name):
+                # Sizes and colours are chosen by their French name in either language.
                 conditions[name] = Q(
                     Exists(
                         Variant.objects.filter(
-                            product=OuterRef("pk"), stock__gt=0, **{f"{field}__in": values}
+                            product=OuterRef("pk"), stock__gt=0, **{f"{field}_fr__in": values}
                         )
                     )
                 )
@@ -255,7 +261,9 @@ class ProductFilter(django_filters.FilterSet):
             for name, value in data.items()
             if name != "tri" and value not in (None, "", [], False)
         )
-        digest = hashlib.sha256(repr((connection.vendor, scope, active)).encode()).hexdigest()
+        # Size and colour labels are in the page's language.
+        key_parts = (connection.vendor, get_language(), scope, active)
+        digest = hashlib.sha256(repr(key_parts).encode()).hexdigest()
         key = f"catalog:facets:{digest}"
         facets = cache.get(key)
         if facets is None:
@@ -321,26 +329,33 @@ class ProductFilter(django_filters.FilterSet):
         def matching(group):
             return base.filter(others(group)).values("pk")
 
+        # Sizes and colours are counted by French name, with the name to show.
         activities = (
             Product.activities.through.objects.filter(product__in=matching("activite"))
             .values_list(Value("activite"), "activity__slug")
-            .annotate(n=Count("product", distinct=True))
+            .annotate(n=Count("product", distinct=True), label=Max(Value("")))
             .order_by()
         )
         variant_groups = [
-            Variant.objects.filter(product__in=matching(group), stock__gt=0)
-            .exclude(**{field: ""})
-            .values_list(Value(group), field)
-            .annotate(n=Count("product", distinct=True))
+            Variant.objects.rewrite(False)
+            .filter(product__in=matching(group), stock__gt=0, **{f"{field}_fr__gt": ""})
+            .values_list(Value(group), f"{field}_fr")
+            .annotate(n=Count("product", distinct=True), label=Max(localized(field)))
             .order_by()
-            for group, field in (("taille", "size"), ("couleur", "colour"))
+            for group, field in VARIANT_FACETS
         ]
-        facets.update(activite={}, taille={}, couleur={})
-        for group, option, count in activities.union(*variant_groups, all=True):
+        facets.update(activite={}, taille={}, couleur={}, labels={"taille": {}, "couleur": {}})
+        for group, option, count, label in activities.union(*variant_groups, all=True):
             facets[group][option] = count
-        for group in ("taille", "couleur"):
+            if label:
+                facets["labels"][group][option] = label
+        for group, _field in VARIANT_FACETS:
             facets[group] = dict(sorted(facets[group].items(), key=lambda item: size_key(item[0])))
         return facets
+
+
+# The facets read from variants: parameter, field.
+VARIANT_FACETS = (("taille", "size"), ("couleur", "colour"))
 
 
 SIZE_ORDER = ["XXS", "XS", "S", "S/M", "M", "L", "L/XL", "XL", "XXL", "XXXL"]
@@ -377,14 +392,13 @@ def size_key(size: str):
 def search_condition(terms: str) -> Q:
     """Products matching `terms`, on a queryset with `ProductQuerySet.searchable()` aliases.
 
-    PostgreSQL: French full-text search, accent-insensitive, on an indexed
-    document. SQLite: every word of the query, lower-cased and without
-    accents, appears in the folded name, summary and description.
+    PostgreSQL: full-text search in the page's language, accent-insensitive,
+    on that language's indexed document. SQLite: every word of the query,
+    lower-cased and without accents, appears in the folded name, summary and
+    description of the page's language.
     """
     if connection.vendor == "postgresql":
-        return Q(
-            search_document=SearchQuery(terms, config="french_unaccent", search_type="websearch")
-        )
+        return Q(**{document_field(): search_query(terms)})
     condition = Q()
     for word in normalise(terms).split()[:8]:
         condition &= Q(search_folded__contains=word)
@@ -394,11 +408,19 @@ def search_condition(terms: str) -> Q:
 def order_by_relevance(queryset, terms: str):
     """Best matches first: the name weighs more than the description (PostgreSQL)."""
     if connection.vendor == "postgresql":
-        query = SearchQuery(terms, config="french_unaccent", search_type="websearch")
-        return queryset.annotate(rank=SearchRank(F("search_document"), query)).order_by(
-            "-rank", "name", "pk"
-        )
-    return queryset.order_by("name", "pk")
+        rank = SearchRank(F(document_field()), search_query(terms))
+        return queryset.annotate(rank=rank).order_by("-rank", *name_order())
+    return queryset.order_by(*name_order())
+
+
+def document_field():
+    """The search document of the page's language (PostgreSQL)."""
+    return DOCUMENT_FIELDS.get(get_language(), DOCUMENT_FIELDS["fr"])
+
+
+def search_query(terms):
+    configuration = CONFIGURATIONS.get(get_language(), CONFIGURATIONS["fr"])
+    return SearchQuery(terms, config=configuration, search_type="websearch")
 
 
 def without(query, name, value=None):
@@ -440,20 +462,23 @@ def facet_groups(product_filter, facets, activities):
     group("gamme", _("Tier"), Product.Tier.choices)
     group("public", _("For"), Product.Audience.choices)
     group("marque", _("Brand"), Product.Brand.choices)
+    labels = facets.get("labels", {})
     sizes_by_kind = {}
     for size in facets["taille"]:
-        sizes_by_kind.setdefault(size_kind(size), []).append((size, size))
+        label = labels.get("taille", {}).get(size, size)
+        sizes_by_kind.setdefault(size_kind(size), []).append((size, label))
     for kind, legend in SIZE_KINDS:
         if kind in sizes_by_kind:
             group("taille", legend, sizes_by_kind[kind])
-    group("couleur", _("Colour"), [(colour, colour) for colour in facets["couleur"]])
+    colours = labels.get("couleur", {})
+    group("couleur", _("Colour"), [(c, colours.get(c, c)) for c in facets["couleur"]])
     for option_group in groups:
         # Options with no product are hidden unless chosen.
         option_group["options"] = [o for o in option_group["options"] if o["count"] or o["checked"]]
     return [g for g in groups if g["options"]]
 
 
-def active_chips(request_query, product_filter):
+def active_chips(request_query, product_filter, facets=None):
     """One removable chip per active filter value, in the order the shopper chose them."""
     data = getattr(product_filter.form, "cleaned_data", {})
     labels = {
@@ -461,6 +486,7 @@ def active_chips(request_query, product_filter):
         "marque": dict(Product.Brand.choices),
         "public": dict(Product.Audience.choices),
         "gamme": dict(Product.Tier.choices),
+        **((facets or {}).get("labels") or {}),
     }
     chips = []
     seen = set()

@@ -10,6 +10,7 @@ from django.db.models.functions import Coalesce, Concat
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from catalog.i18n import localized
 from catalog.images import validate_image
 from catalog.search import SearchDocument
 
@@ -43,7 +44,7 @@ class Category(models.Model):
     class Meta:
         verbose_name = _("category")
         verbose_name_plural = _("categories")
-        ordering = ["position", "name"]
+        ordering = ["position", "name_fr"]
         constraints = [
             models.CheckConstraint(
                 condition=~Q(parent=models.F("pk")), name="category_not_its_own_parent"
@@ -70,7 +71,7 @@ class Activity(models.Model):
     class Meta:
         verbose_name = _("activity")
         verbose_name_plural = _("activities")
-        ordering = ["position", "name"]
+        ordering = ["position", "name_fr"]
 
     def __str__(self):
         return self.name
@@ -98,13 +99,17 @@ class ProductQuerySet(models.QuerySet):
     def searchable(self):
         """Alias what search filters on (see catalog.filters.search_condition).
 
-        PostgreSQL searches the `search_document` column itself. SQLite gets
-        `search_folded`: the name, summary and description lower-cased without
-        accents by a function registered on each SQLite connection (catalog.apps).
+        PostgreSQL searches each language's `search_document` column itself.
+        SQLite gets `search_folded`: the name, summary and description in the
+        active language, lower-cased without accents by a function registered
+        on each SQLite connection (catalog.apps).
         """
         if connection.vendor == "postgresql":
             return self
-        text = Concat(F("name"), Value(" "), F("summary"), Value(" "), F("description"))
+        parts = [localized(field) for field in ("name", "summary", "description")]
+        text = Concat(
+            parts[0], Value(" "), parts[1], Value(" "), parts[2], output_field=models.TextField()
+        )
         return self.alias(
             search_folded=Func(text, function="millet_fold", output_field=models.TextField())
         )
@@ -169,7 +174,7 @@ class ProductQuerySet(models.QuerySet):
             .select_related("category", "category__parent")
             .prefetch_related(
                 "activities",
-                Prefetch("variants", Variant.objects.order_by("position", "size", "colour")),
+                Prefetch("variants", Variant.objects.order_by("position", "size_fr", "colour_fr")),
                 Prefetch("images", ProductImage.objects.order_by("position", "pk")),
             )
         )
@@ -277,8 +282,12 @@ class Product(models.Model):
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # French and English full-text documents (PostgreSQL; NULL on SQLite).
     search_document = models.GeneratedField(
-        expression=SearchDocument(), output_field=SearchVectorField(), db_persist=True
+        expression=SearchDocument("fr"), output_field=SearchVectorField(), db_persist=True
+    )
+    search_document_en = models.GeneratedField(
+        expression=SearchDocument("en"), output_field=SearchVectorField(), db_persist=True
     )
 
     objects = SlugManager.from_queryset(ProductQuerySet)()
@@ -286,7 +295,7 @@ class Product(models.Model):
     class Meta:
         verbose_name = _("product")
         verbose_name_plural = _("products")
-        ordering = ["name"]
+        ordering = ["name_fr"]
         indexes = [
             models.Index(fields=["is_published", "category", "price"], name="product_listing_idx"),
             models.Index(fields=["is_published", "-created_at"], name="product_newest_idx"),
@@ -303,9 +312,14 @@ class Product(models.Model):
                     "The comfort temperature cannot be below the limit temperature."
                 ),
             ),
+            # Constraints on translated texts read the French column, always given.
             models.CheckConstraint(
                 condition=Q(made_in_france=False)
-                | (~Q(workshop="") & Q(country_of_manufacture="France")),
+                | Q(
+                    workshop_fr__isnull=False,
+                    workshop_fr__gt="",
+                    country_of_manufacture_fr="France",
+                ),
                 name="product_made_in_france_has_workshop",
                 violation_error_message=_(
                     "A product made in France needs its workshop or region, "
@@ -313,7 +327,10 @@ class Product(models.Model):
                 ),
             ),
             models.CheckConstraint(
-                condition=~Q(country_of_manufacture=""), name="product_country_required"
+                condition=Q(
+                    country_of_manufacture_fr__isnull=False, country_of_manufacture_fr__gt=""
+                ),
+                name="product_country_required",
             ),
             models.CheckConstraint(
                 condition=Q(brand__in=["millet", "lafuma"]), name="product_brand_known"
@@ -359,11 +376,19 @@ class Variant(models.Model):
     class Meta:
         verbose_name = _("variant")
         verbose_name_plural = _("variants")
-        ordering = ["product", "position", "size", "colour"]
+        ordering = ["product", "position", "size_fr", "colour_fr"]
         constraints = [
             models.CheckConstraint(condition=Q(stock__gte=0), name="variant_stock_not_negative"),
+            # On the French names, the key filters and pictures know a variant
+            # by (expressions, so that modeltranslation adds no copy per language).
             models.UniqueConstraint(
-                fields=["product", "size", "colour"], name="variant_unique_size_colour"
+                F("product"),
+                F("size_fr"),
+                F("colour_fr"),
+                name="variant_unique_size_colour",
+                violation_error_message=_(
+                    "This product already has a variant of that size and colour."
+                ),
             ),
         ]
 
@@ -432,7 +457,10 @@ class ProductImage(models.Model):
         ordering = ["product", "position", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["product", "position"], name="image_unique_position"),
-            models.CheckConstraint(condition=~Q(alt_text=""), name="image_alt_text_required"),
+            models.CheckConstraint(
+                condition=Q(alt_text_fr__isnull=False, alt_text_fr__gt=""),
+                name="image_alt_text_required",
+            ),
         ]
 
     def __str__(self):

@@ -29,7 +29,7 @@ def product_list(request, category=None):
     paginator = Paginator(product_filter.qs, PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
 
-    chips = active_chips(request.GET, product_filter)
+    chips = active_chips(request.GET, product_filter, facets)
     context = {
         "category": current,
         "categories": categories,

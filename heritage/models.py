@@ -53,7 +53,7 @@ class Expedition(models.Model):
     class Meta:
         verbose_name = _("expedition")
         verbose_name_plural = _("expeditions")
-        ordering = ["year", "name"]
+        ordering = ["year", "name_fr"]
 
     def __str__(self):
         return self.name
@@ -172,13 +172,15 @@ class TimelineEvent(models.Model):
                 name="event_dates_in_order",
                 violation_error_message=_("An event cannot end before it starts."),
             ),
+            # Constraints on translated texts read the French column, always given.
             models.CheckConstraint(
-                condition=~Q(year__isnull=True, period_label=""),
+                condition=Q(year__isnull=False)
+                | Q(period_label_fr__isnull=False, period_label_fr__gt=""),
                 name="event_has_year_or_period",
                 violation_error_message=_("Give a year or, failing that, a period."),
             ),
             models.CheckConstraint(
-                condition=Q(image="") | ~Q(image_alt=""),
+                condition=Q(image="") | Q(image_alt_fr__isnull=False, image_alt_fr__gt=""),
                 name="event_image_has_alt",
                 violation_error_message=_("Describe the image for people who cannot see it."),
             ),

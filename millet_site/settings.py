@@ -203,6 +203,13 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", _("French")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Content (products, the story, stores, pages) has a column per language
+# (django-modeltranslation). French is the default and the fallback: a text not
+# yet written in English shows in French. A row made in code with `name="…"`
+# stores it as the French text.
+MODELTRANSLATION_DEFAULT_LANGUAGE = "fr"
+MODELTRANSLATION_FALLBACK_LANGUAGES = ("fr",)
+MODELTRANSLATION_AUTO_POPULATE = "default"
 USE_I18N = True
 TIME_ZONE = "Europe/Paris"
 USE_TZ = True

@@ -132,7 +132,8 @@ def store_data(request, store, *, in_graph=False) -> dict:
     }
     if store.phone:
         data["telephone"] = store.phone_link.removeprefix("tel:")
-    hours = opening_hours(store.opening_hours)
+    # Read from the French text, the one staff always write and the parser knows.
+    hours = opening_hours(store.opening_hours_fr or "")
     if hours:
         data["openingHoursSpecification"] = hours
     return data if in_graph else {"@context": SCHEMA, **data}

@@ -69,7 +69,7 @@ class Store(models.Model):
     class Meta:
         verbose_name = _("store")
         verbose_name_plural = _("stores")
-        ordering = ["kind", "city", "name"]
+        ordering = ["kind", "city", "name_fr"]
         constraints = [
             models.CheckConstraint(
                 condition=Q(closes_on__isnull=True) | Q(closes_on__gte=models.F("opens_on")),

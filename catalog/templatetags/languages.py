@@ -3,6 +3,7 @@
 from django import template
 from django.conf import settings
 from django.urls import reverse, translate_url
+from django.utils.html import format_html
 from django.utils.translation import get_language, get_language_info, override
 
 register = template.Library()
@@ -60,3 +61,30 @@ def page_addresses(context):
         {"hreflang": "x-default", "href": alternates[0]["href"] if alternates else ""}
     )
     return {"canonical": origin + request.path + query, "alternates": alternates}
+
+
+def fallback_language(obj, field):
+    """The language `obj.field` is shown in when it is not the page's: French when the
+    page is English and only the French text is written. None otherwise."""
+    default = settings.LANGUAGE_CODE
+    language = get_language()
+    if obj is None or language == default or getattr(obj, f"{field}_{language}", None):
+        return None
+    return default if getattr(obj, f"{field}_{default}", None) else None
+
+
+@register.filter
+def lang_of(obj, field):
+    """` lang="fr"` for an element showing `obj.field` in French on an English page,
+    else nothing: `<h1{{ product|lang_of:"name" }}>{{ product.name }}</h1>`."""
+    language = fallback_language(obj, field)
+    return format_html(' lang="{}"', language) if language else ""
+
+
+@register.filter
+def text_of(obj, field):
+    """`obj.field`, escaped, in a `<span lang="fr">` when it is shown in French on an
+    English page (for text inside a sentence of the page's language)."""
+    value = getattr(obj, field, "")
+    language = fallback_language(obj, field)
+    return format_html('<span lang="{}">{}</span>', language, value) if language else value

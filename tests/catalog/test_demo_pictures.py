@@ -22,14 +22,14 @@ def colours_sold():
     sold = {}
     for row in ROWS:
         if row["model"] == "catalog.variant":
-            sold.setdefault(row["fields"]["product"][0], set()).add(row["fields"]["colour"])
+            sold.setdefault(row["fields"]["product"][0], set()).add(row["fields"]["colour_fr"])
     return sold
 
 
 def test_every_colour_a_product_is_sold_in_has_its_picture():
     pictured = {}
     for image in IMAGES:
-        pictured.setdefault(image["product"][0], set()).add(image["colour"])
+        pictured.setdefault(image["product"][0], set()).add(image["colour_fr"])
 
     assert pictured == colours_sold()
 
@@ -38,8 +38,8 @@ def test_the_cover_shows_the_first_colour_listed():
     first = {}
     for row in ROWS:
         if row["model"] == "catalog.variant":
-            first.setdefault(row["fields"]["product"][0], row["fields"]["colour"])
-    covers = {i["product"][0]: i["colour"] for i in IMAGES if i["position"] == 0}
+            first.setdefault(row["fields"]["product"][0], row["fields"]["colour_fr"])
+    covers = {i["product"][0]: i["colour_fr"] for i in IMAGES if i["position"] == 0}
 
     assert covers == first
 

@@ -218,7 +218,8 @@ def test_an_english_page_without_its_own_text_falls_back_to_french(client):
 
     html = html_of(client, "/en/informations/a-propos/")
 
-    assert "<h1>À propos</h1>" in html
+    # It says so, for screen readers and translation tools.
+    assert '<h1 lang="fr">À propos</h1>' in html
 
 
 def test_a_page_runs_one_query(client, shipped_pages, django_assert_num_queries):

@@ -1403,7 +1403,7 @@ class Command(BaseCommand):
         first_colour = {}
         for row in rows:
             if row["model"] == "catalog.variant":
-                first_colour.setdefault(row["fields"]["product"][0], row["fields"]["colour"])
+                first_colour.setdefault(row["fields"]["product"][0], row["fields"]["colour_fr"])
         images = sorted(
             (r["fields"] for r in rows if r["model"] == "catalog.productimage"),
             key=lambda image: (image["product"][0], image["position"]),
@@ -1417,7 +1417,7 @@ class Command(BaseCommand):
         total, drawn = 0, set()
         for done, image in enumerate(images, 1):
             slug = image["product"][0]
-            colour = image.get("colour") or first_colour.get(slug, "")
+            colour = image.get("colour_fr") or first_colour.get(slug, "")
             # The first picture of a colour is the front; a second one shows the back.
             back_view = (slug, colour) in drawn
             drawn.add((slug, colour))
