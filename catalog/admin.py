@@ -7,6 +7,7 @@ from django.db.models import Count
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, ngettext_lazy
+from modeltranslation.admin import TranslationAdmin, TranslationStackedInline
 
 from catalog.images import make_renditions
 from catalog.models import Activity, Category, Product, ProductImage, Variant
@@ -59,12 +60,12 @@ def thumbnail(image, size=64):
 
 
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
+class CategoryAdmin(TranslationAdmin):
     list_display = ["name", "parent", "position", "product_count"]
     list_select_related = ["parent"]
     list_editable = ["position"]
     list_filter = ["parent"]
-    search_fields = ["name", "slug"]
+    search_fields = ["name_fr", "name_en", "slug"]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["parent"]
 
@@ -74,7 +75,7 @@ class CategoryAdmin(admin.ModelAdmin):
             super()
             .get_queryset(request)
             .annotate(product_total=Count("products"))
-            .order_by("position", "name")
+            .order_by("position", "name_fr")
         )
 
     @admin.display(description=_("products"), ordering="product_total")
@@ -83,20 +84,20 @@ class CategoryAdmin(admin.ModelAdmin):
 
 
 @admin.register(Activity)
-class ActivityAdmin(admin.ModelAdmin):
+class ActivityAdmin(TranslationAdmin):
     list_display = ["name", "slug", "position"]
     list_editable = ["position"]
-    search_fields = ["name", "slug"]
+    search_fields = ["name_fr", "name_en", "slug"]
     prepopulated_fields = {"slug": ["name"]}
 
 
-class VariantInline(admin.StackedInline):
+class VariantInline(TranslationStackedInline):
     model = Variant
     extra = 1
     fields = ["sku", "size", "colour", "stock", "position"]
 
 
-class ProductImageInline(admin.StackedInline):
+class ProductImageInline(TranslationStackedInline):
     model = ProductImage
     extra = 1
     fields = ["preview", "image", "alt_text", "colour", "position"]
@@ -109,7 +110,7 @@ class ProductImageInline(admin.StackedInline):
 
 
 @admin.register(Product)
-class ProductAdmin(admin.ModelAdmin):
+class ProductAdmin(TranslationAdmin):
     list_display = [
         "cover",
         "name",
@@ -133,7 +134,7 @@ class ProductAdmin(admin.ModelAdmin):
         "is_published",
         StockFilter,
     ]
-    search_fields = ["name", "slug", "variants__sku"]
+    search_fields = ["name_fr", "name_en", "slug", "variants__sku"]
     search_help_text = _("Search by name or SKU.")
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["category", "activities"]
@@ -293,20 +294,20 @@ class ProductAdmin(admin.ModelAdmin):
 
 
 @admin.register(Variant)
-class VariantAdmin(admin.ModelAdmin):
+class VariantAdmin(TranslationAdmin):
     list_display = ["sku", "product", "size", "colour", "stock"]
     list_select_related = ["product"]
     list_editable = ["stock"]
     list_filter = ["product__category", "product__brand"]
-    search_fields = ["sku", "product__name"]
+    search_fields = ["sku", "product__name_fr", "product__name_en"]
     autocomplete_fields = ["product"]
 
 
 @admin.register(ProductImage)
-class ProductImageAdmin(admin.ModelAdmin):
+class ProductImageAdmin(TranslationAdmin):
     list_display = ["preview", "alt_text", "product", "position", "width", "height"]
     list_select_related = ["product"]
-    search_fields = ["alt_text", "product__name"]
+    search_fields = ["alt_text_fr", "alt_text_en", "product__name_fr", "product__name_en"]
     autocomplete_fields = ["product"]
     readonly_fields = ["preview", "width", "height"]
     fields = ["product", "image", "preview", "alt_text", "position", "width", "height"]

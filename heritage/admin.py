@@ -1,17 +1,18 @@
 from django.contrib import admin
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TranslationAdmin
 
 from heritage.models import Expedition, Person, TimelineEvent
 
 
 @admin.register(TimelineEvent)
-class TimelineEventAdmin(admin.ModelAdmin):
+class TimelineEventAdmin(TranslationAdmin):
     list_display = ["position", "when", "title", "kind", "product_total", "is_published"]
     list_display_links = ["title"]
     list_editable = ["position"]
     list_filter = ["kind", "is_published"]
-    search_fields = ["title", "summary", "text"]
+    search_fields = ["title_fr", "title_en", "summary_fr", "summary_en", "text_fr", "text_en"]
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["related_products", "people", "expedition"]
     readonly_fields = ["preview"]
@@ -40,15 +41,15 @@ class TimelineEventAdmin(admin.ModelAdmin):
 
 
 @admin.register(Person)
-class PersonAdmin(admin.ModelAdmin):
+class PersonAdmin(TranslationAdmin):
     list_display = ["name", "role"]
-    search_fields = ["name", "role"]
+    search_fields = ["name", "role_fr", "role_en"]
     prepopulated_fields = {"slug": ["name"]}
 
 
 @admin.register(Expedition)
-class ExpeditionAdmin(admin.ModelAdmin):
+class ExpeditionAdmin(TranslationAdmin):
     list_display = ["name", "year", "summit"]
-    search_fields = ["name", "summit"]
+    search_fields = ["name_fr", "name_en", "summit_fr", "summit_en"]
     prepopulated_fields = {"slug": ["name"]}
     filter_horizontal = ["members"]

@@ -210,6 +210,8 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 MODELTRANSLATION_DEFAULT_LANGUAGE = "fr"
 MODELTRANSLATION_FALLBACK_LANGUAGES = ("fr",)
 MODELTRANSLATION_AUTO_POPULATE = "default"
+# Slugs are made from the French name, the one every row has.
+MODELTRANSLATION_PREPOPULATE_LANGUAGE = "fr"
 USE_I18N = True
 TIME_ZONE = "Europe/Paris"
 USE_TZ = True

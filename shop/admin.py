@@ -1,6 +1,7 @@
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from modeltranslation.admin import TranslationAdmin
 
 from millet_site.admin_tools import ErasedFilter, erase_action
 from shop.models import Order, OrderLine, Store
@@ -14,10 +15,10 @@ from shop.services import (
 
 
 @admin.register(Store)
-class StoreAdmin(admin.ModelAdmin):
+class StoreAdmin(TranslationAdmin):
     list_display = ["name", "city", "kind", "phone", "opens_on", "closes_on", "click_and_collect"]
     list_filter = ["kind", "click_and_collect", "city"]
-    search_fields = ["name", "city", "postcode"]
+    search_fields = ["name_fr", "name_en", "city", "postcode"]
     prepopulated_fields = {"slug": ["name"]}
 
 

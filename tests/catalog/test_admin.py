@@ -3,6 +3,7 @@
 import pytest
 from django.contrib.auth.models import Group, Permission, User
 from django.core.files.storage import default_storage
+from django.utils import translation
 
 from catalog.models import Activity, Category, Product, ProductImage, Variant
 from tests.factories import (
@@ -159,29 +160,33 @@ def test_marking_made_in_france_only_touches_products_that_qualify(staff_client)
 
 def product_form(category, **overrides):
     data = {
-        "name": "Sac Trilogy 35",
+        "name_fr": "Sac Trilogy 35",
+        "name_en": "Trilogy 35 Pack",
         "slug": "sac-trilogy-35",
         "brand": "millet",
         "category": category.pk,
         "audience": "unisex",
         "price": "149.90",
         "tier": "advanced",
-        "country_of_manufacture": "Viêt Nam",
+        "country_of_manufacture_fr": "Viêt Nam",
+        "country_of_manufacture_en": "Vietnam",
         "is_published": "on",
         "variants-TOTAL_FORMS": "2",
         "variants-INITIAL_FORMS": "0",
         "variants-0-sku": "TRIL35-U-ROUGE",
-        "variants-0-colour": "Rouge",
+        "variants-0-colour_fr": "Rouge",
+        "variants-0-colour_en": "Red",
         "variants-0-stock": "4",
         "variants-0-position": "0",
         "variants-1-sku": "TRIL35-U-NOIR",
-        "variants-1-colour": "Noir",
+        "variants-1-colour_fr": "Noir",
         "variants-1-stock": "0",
         "variants-1-position": "1",
         "images-TOTAL_FORMS": "1",
         "images-INITIAL_FORMS": "0",
         "images-0-image": image_upload("trilogy.jpg", size=(1200, 1500)),
-        "images-0-alt_text": "Sac Trilogy rouge, vue de face",
+        "images-0-alt_text_fr": "Sac Trilogy rouge, vue de face",
+        "images-0-alt_text_en": "Red Trilogy pack, front view",
         "images-0-position": "0",
     }
     data.update(overrides)
@@ -199,7 +204,13 @@ def test_staff_create_a_product_with_variants_and_an_image_that_gets_renditions(
         "TRIL35-U-NOIR",
         "TRIL35-U-ROUGE",
     ]
+    # Each text is kept in both languages, English left empty falling back to French.
+    assert (product.name_fr, product.name_en) == ("Sac Trilogy 35", "Trilogy 35 Pack")
+    with translation.override("en"):
+        colours = list(product.variants.order_by("position").values_list("colour", flat=True))
+        assert colours == ["Red", "Noir"]
     image = product.images.get()
+    assert image.alt_text_en == "Red Trilogy pack, front view"
     assert [r["width"] for r in image.renditions] == [320, 640, 1024, 1200]
     assert all(default_storage.exists(r["webp"]) for r in image.renditions)
 

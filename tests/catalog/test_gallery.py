@@ -71,5 +71,5 @@ def test_staff_see_the_colour_of_each_picture_in_the_product_form(client, two_co
 
     html = client.get(f"/admin/catalog/product/{two_colour_jacket.pk}/change/").content.decode()
 
-    assert 'name="images-2-colour" value="Noir"' in html
-    assert 'name="images-0-colour" value="Rouge"' in html
+    assert 'name="images-2-colour_fr" value="Noir"' in html
+    assert 'name="images-0-colour_fr" value="Rouge"' in html
