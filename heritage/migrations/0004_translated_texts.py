@@ -2,7 +2,6 @@
 
 from django.db import migrations, models
 
-from catalog.migration_ops import copy_into_french
 
 
 class Migration(migrations.Migration):
@@ -111,34 +110,5 @@ class Migration(migrations.Migration):
             model_name='timelineevent',
             name='title_fr',
             field=models.CharField(max_length=150, null=True, verbose_name='title'),
-        ),
-        copy_into_french(
-            "heritage",
-            {
-                "person": ["role", "bio"],
-                "expedition": ["name", "summit", "text"],
-                "timelineevent": ["title", "summary", "text", "period_label", "image_alt"],
-            },
-        ),
-        # Orderings and constraints read the French columns.
-        migrations.AlterModelOptions(
-            name='expedition',
-            options={'ordering': ['year', 'name_fr'], 'verbose_name': 'expedition', 'verbose_name_plural': 'expeditions'},
-        ),
-        migrations.RemoveConstraint(
-            model_name='timelineevent',
-            name='event_has_year_or_period',
-        ),
-        migrations.RemoveConstraint(
-            model_name='timelineevent',
-            name='event_image_has_alt',
-        ),
-        migrations.AddConstraint(
-            model_name='timelineevent',
-            constraint=models.CheckConstraint(condition=models.Q(('year__isnull', False), models.Q(('period_label_fr__gt', ''), ('period_label_fr__isnull', False)), _connector='OR'), name='event_has_year_or_period', violation_error_message='Give a year or, failing that, a period.'),
-        ),
-        migrations.AddConstraint(
-            model_name='timelineevent',
-            constraint=models.CheckConstraint(condition=models.Q(('image', ''), models.Q(('image_alt_fr__gt', ''), ('image_alt_fr__isnull', False)), _connector='OR'), name='event_image_has_alt', violation_error_message='Describe the image for people who cannot see it.'),
         ),
     ]

@@ -2,7 +2,6 @@
 
 from django.db import migrations, models
 
-from catalog.migration_ops import copy_into_french
 
 
 class Migration(migrations.Migration):
@@ -41,14 +40,5 @@ class Migration(migrations.Migration):
             model_name='store',
             name='opening_hours_fr',
             field=models.TextField(blank=True, help_text='One line per group of days, e.g. “Tuesday to Saturday: 10 am – 7 pm”.', null=True, verbose_name='opening hours'),
-        ),
-        copy_into_french(
-            "shop",
-            {"store": ["name", "assortment", "opening_hours"]},
-        ),
-        # Orderings and constraints read the French columns.
-        migrations.AlterModelOptions(
-            name='store',
-            options={'ordering': ['kind', 'city', 'name_fr'], 'verbose_name': 'store', 'verbose_name_plural': 'stores'},
         ),
     ]

@@ -12,26 +12,30 @@ def test_staff_create_a_product_with_two_variants_and_an_image(journey, tmp_path
     page = journey.sign_in_to_admin("chef", "montagne-1921")
 
     journey.visit("/admin/catalog/product/add/")
-    page.locator("#id_name").fill("Sac Hiker Air 30")
-    page.locator("#id_name").press("Tab")
+    page.locator("#id_name_fr").fill("Sac Hiker Air 30")
+    page.locator("#id_name_fr").press("Tab")
+    page.locator("#id_name_en").fill("Hiker Air 30 Pack")
     assert page.locator("#id_slug").input_value() == "sac-hiker-air-30"
     # The category field is an autocomplete: type, then pick the suggestion.
     page.locator(".field-category .select2-selection").click()
     page.locator(".select2-dropdown .select2-search__field").fill("Sacs")
     page.locator(".select2-results__option", has_text="Sacs à dos").click()
     page.locator("#id_price").fill("119.90")
-    page.locator("#id_country_of_manufacture").fill("Viêt Nam")
+    page.locator("#id_country_of_manufacture_fr").fill("Viêt Nam")
+    page.locator("#id_country_of_manufacture_en").fill("Vietnam")
     page.locator("#id_is_published").check()
 
     page.locator("#id_variants-0-sku").fill("HIKAIR30-U-BLEU")
-    page.locator("#id_variants-0-colour").fill("Bleu")
+    page.locator("#id_variants-0-colour_fr").fill("Bleu")
+    page.locator("#id_variants-0-colour_en").fill("Blue")
     page.locator("#id_variants-0-stock").fill("6")
     page.get_by_role("button", name="Ajouter un objet Déclinaison supplémentaire").click()
     page.locator("#id_variants-1-sku").fill("HIKAIR30-U-NOIR")
-    page.locator("#id_variants-1-colour").fill("Noir")
+    page.locator("#id_variants-1-colour_fr").fill("Noir")
     page.locator("#id_variants-1-stock").fill("2")
     page.locator("#id_images-0-image").set_input_files(str(picture))
-    page.locator("#id_images-0-alt_text").fill("Sac Hiker Air bleu, vue de face")
+    page.locator("#id_images-0-alt_text_fr").fill("Sac Hiker Air bleu, vue de face")
+    page.locator("#id_images-0-alt_text_en").fill("Blue Hiker Air pack, front view")
 
     page.get_by_role("button", name="Enregistrer", exact=True).click()
     page.wait_for_url("**/admin/catalog/product/")
@@ -46,3 +50,7 @@ def test_staff_create_a_product_with_two_variants_and_an_image(journey, tmp_path
     product = Product.objects.get(slug="sac-hiker-air-30")
     assert product.variants.count() == 2
     assert product.images.get().renditions
+    assert (product.name_en, product.images.get().alt_text_en) == (
+        "Hiker Air 30 Pack",
+        "Blue Hiker Air pack, front view",
+    )

@@ -1,4 +1,4 @@
-"""Search: accent-free words on SQLite, French full-text search on PostgreSQL."""
+"""Search: accent-free words on SQLite, full-text search on PostgreSQL, in the page's language."""
 
 import pytest
 from django.db import connection
@@ -118,3 +118,98 @@ def test_ligatures_and_apostrophes_are_found_however_they_are_typed(
 )
 def test_the_sqlite_folding_spells_out_what_nfkd_keeps(text, folded):
     assert normalise(text) == folded
+
+
+# English ------------------------------------------------------------------
+
+
+def found_in_english(client, terms):
+    response = client.get("/en/produits/", {"q": terms})
+    return [product.name for product in response.context["products"]]
+
+
+@pytest.fixture
+def english_goods():
+    make_product(
+        name="Sac de couchage Duvet Expédition",
+        name_en="Expedition Down Sleeping Bag",
+        description="Garnissage en duvet d’oie.",
+        description_en="Filled with goose down.",
+    )
+    make_product(
+        name="Veste Guide",
+        name_en="Guide Jacket",
+        description="Une veste imperméable pour les guides.",
+        description_en="A waterproof jacket for guides, easy to manœuvre in.",
+    )
+    make_product(
+        name="Casquette Œil de lynx",
+        name_en="Lynx’s Eye Cap",
+        description="Garde l’œil sur le sommet.",
+        description_en="Keeps the sun out of a climber's eyes.",
+    )
+    # Not yet written in English: searched in French, the text shown.
+    make_product(name="Gourde souple", description="Pour courir.")
+
+
+def test_english_pages_search_the_english_texts(client, english_goods):
+    assert found_in_english(client, "goose") == ["Expedition Down Sleeping Bag"]
+    assert found_in_english(client, "WATERPROOF") == ["Guide Jacket"]
+    # The French words of a translated product are not what English pages search...
+    assert found_in_english(client, "imperméable") == []
+    # ...but a product with no English text yet is found by its French one.
+    assert found_in_english(client, "gourde") == ["Gourde souple"]
+    # And the French pages still search the French.
+    assert found(client, "impermeable") == ["Veste Guide"]
+    assert found(client, "waterproof") == []
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored", "expected"),
+    [
+        ("manoeuvre", "manœuvre", "Guide Jacket"),
+        ("lynx's", "lynx’s", "Lynx’s Eye Cap"),
+        ("climber’s", "climber's", "Lynx’s Eye Cap"),
+    ],
+)
+def test_english_ligatures_and_apostrophes_are_found_however_they_are_typed(
+    client, english_goods, typed, stored, expected
+):
+    assert expected in found_in_english(client, typed)
+    assert found_in_english(client, typed) == found_in_english(client, stored)
+
+
+def test_english_results_sort_by_their_english_name(client, english_goods):
+    response = client.get("/en/produits/", {"tri": "nom"})
+    names = [product.name for product in response.context["products"]]
+
+    assert names == [
+        "Expedition Down Sleeping Bag",
+        "Gourde souple",
+        "Guide Jacket",
+        "Lynx’s Eye Cap",
+    ]
+
+
+@pytest.mark.postgres
+def test_postgres_stems_english_words_on_english_pages(client, english_goods, require_postgres):
+    assert found_in_english(client, "jackets") == ["Guide Jacket"]
+    assert found_in_english(client, "guide") == ["Guide Jacket"]
+    assert found_in_english(client, "fillings") == ["Expedition Down Sleeping Bag"]
+    assert found_in_english(client, "sleeping bags") == ["Expedition Down Sleeping Bag"]
+
+
+@pytest.mark.postgres
+def test_postgres_english_search_uses_its_own_index(client, english_goods, require_postgres):
+    with CaptureQueriesContext(connection) as queries:
+        client.get("/en/produits/?q=goose")
+    assert any("search_document_en" in q["sql"] for q in queries)
+    with connection.cursor() as cursor:
+        cursor.execute("SET enable_seqscan = off")
+        cursor.execute(
+            "EXPLAIN SELECT id FROM catalog_product WHERE search_document_en @@ "
+            "websearch_to_tsquery('public.english_unaccent'::regconfig, 'goose')"
+        )
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+        cursor.execute("SET enable_seqscan = on")
+    assert "product_search_en_idx" in plan
