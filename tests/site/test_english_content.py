@@ -2,8 +2,8 @@
 both languages in the demo data, and a text not yet written in English says it is French."""
 
 import json
-from datetime import date
 import re
+from datetime import date
 from pathlib import Path
 
 import pytest
