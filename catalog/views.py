@@ -5,11 +5,13 @@ from django.views.decorators.http import require_safe
 
 from catalog.filters import SORTS, ProductFilter, active_chips, facet_groups, without
 from catalog.models import Activity, Category, Product
+from millet_site.page_cache import anonymous_page
 
 PAGE_SIZE = 24
 
 
 @require_safe
+@anonymous_page
 def product_list(request, category=None):
     categories = list(Category.objects.all())
     current = None
@@ -54,6 +56,7 @@ def product_list(request, category=None):
 
 
 @require_safe
+@anonymous_page
 def product_detail(request, slug):
     product = get_object_or_404(Product.objects.for_detail(), slug=slug)
     related = Product.objects.related_to(product)

@@ -4,9 +4,11 @@ from django.views.decorators.http import require_safe
 from catalog.models import Product
 from heritage.eras import era_of
 from heritage.models import Expedition, Person, TimelineEvent
+from millet_site.page_cache import anonymous_page
 
 
 @require_safe
+@anonymous_page
 def timeline(request):
     events = list(TimelineEvent.objects.for_timeline())
     groups = []
@@ -25,6 +27,7 @@ def timeline(request):
 
 
 @require_safe
+@anonymous_page
 def event_detail(request, slug):
     event = get_object_or_404(
         TimelineEvent.objects.for_timeline().select_related("expedition"), slug=slug
@@ -34,6 +37,7 @@ def event_detail(request, slug):
 
 
 @require_safe
+@anonymous_page
 def person_detail(request, slug):
     person = get_object_or_404(Person, slug=slug)
     events = person.events.published()
@@ -41,6 +45,7 @@ def person_detail(request, slug):
 
 
 @require_safe
+@anonymous_page
 def expedition_detail(request, slug):
     expedition = get_object_or_404(Expedition.objects.prefetch_related("members"), slug=slug)
     events = expedition.events.published().prefetch_related("related_products")
@@ -48,6 +53,7 @@ def expedition_detail(request, slug):
 
 
 @require_safe
+@anonymous_page
 def made_in_france(request):
     products = Product.objects.for_listing().filter(made_in_france=True).order_by("name")
     stories = TimelineEvent.objects.published().filter(related_products__made_in_france=True)

@@ -67,6 +67,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Anonymous visitors' pages from the shared cache (millet_site.page_cache).
+    "millet_site.page_cache.AnonymousPageCacheMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into its page.
     "axes.middleware.AxesMiddleware",
@@ -153,6 +155,11 @@ else:
         }
         for alias, max_entries in (("default", 5000), ("limits", 20000))
     }
+
+# Catalogue, story and stores pages kept for visitors with nothing of their own
+# on them, in seconds (0 turns it off). Any change to what they show renders
+# them again at once; this only bounds how long an unchanged page is kept.
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 600)
 
 # How long shoppers' details are kept, in days (the privacy page says the
 # same): orders for the accounting period from the day they are placed,

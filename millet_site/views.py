@@ -18,12 +18,14 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from catalog.models import Product, category_tiles
 from millet_site.http import mark_private
+from millet_site.page_cache import anonymous_page
 from millet_site.personal_data import export_for
 
 logger = logging.getLogger(__name__)
 
 
 @require_safe
+@anonymous_page
 def home(request):
     featured = list(Product.objects.for_home())
     made_in_france = next((p for p in featured if p.made_in_france), None)

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from catalog.models import Variant
 from millet_site.mail import enqueue_on_commit
+from millet_site.page_cache import content_changed
 from shop.cart import totals
 from shop.models import Order, OrderLine, Store, new_token
 from shop.tasks import order_emails_send
@@ -142,6 +143,8 @@ def order_place(
                 line.product_name,
                 _("it is no longer available in that quantity."),
             )
+    # Stock shows on cached pages ("Only 3 left", "Sold out").
+    content_changed()
     # The number comes from the row's own id: unique without a counter to lock.
     order.number = f"M-{today.year}-{order.pk:06d}"
     order.save(update_fields=["number"])
@@ -200,6 +203,7 @@ def order_advance(*, order: Order, to_status: str) -> Order:
         for line in order.lines.exclude(variant=None):
             Variant.objects.filter(pk=line.variant_id).update(stock=F("stock") + line.quantity)
         order.stock_returned = True
+        content_changed()
     order.status = to_status
     order.save(update_fields=["status", "stock_returned", "updated_at"])
     return order

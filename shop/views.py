@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from millet_site.http import private_page
+from millet_site.page_cache import anonymous_page
 from shop.cart import FREE_DELIVERY_FROM, Cart, totals
 from shop.forms import AddToCartForm, CartLineForm, CheckoutForm
 from shop.models import Order, Store
@@ -209,6 +210,7 @@ def order_detail(request, token):
 
 
 @require_safe
+@anonymous_page
 def stores(request):
     today = timezone.localdate()
     current = [s for s in Store.objects.all() if not s.has_closed_by(today)]

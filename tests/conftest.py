@@ -25,6 +25,9 @@ def _test_settings(settings, tmp_path):
         alias: {**config, "LOCATION": tmp_path / "cache" / alias}
         for alias, config in settings.CACHES.items()
     }
+    # Pages are rendered for each request, as their query counts are pinned;
+    # tests/site/test_page_cache.py turns the anonymous page cache on.
+    settings.PAGE_CACHE_SECONDS = 0
 
 
 @pytest.fixture(autouse=True)

@@ -1,0 +1,167 @@
+"""Whole pages, kept in the shared cache for visitors who have nothing of their own on them.
+
+A visitor with no session cookie and no pending message sees exactly what every
+other such visitor sees on the catalogue, product, home, story, stores and
+information pages: no cart, no message, no account. Those pages are rendered
+once and kept in the shared cache (the same one throttles use: file-based, or
+Redis with REDIS_URL), so every worker and server serves them.
+
+What stays the visitor's own:
+
+- The CSRF token. The stored page holds a placeholder where the form's token
+  was; each visitor served the page gets a token of their own in its place
+  (Django's `get_token`, which also gives a visitor without one their own
+  `csrftoken` cookie, as the rendered page would). No other visitor's token,
+  and no cookie of the visitor the page was rendered for, is ever stored.
+- Everything else personal: a visitor with a session (a cart, a signed-in
+  member of staff) or with a message waiting is never served from the cache,
+  and a page is stored only when its rendering touched no session data.
+
+Versioned invalidation: each key carries the content version, a number in the
+cache that every change to what these pages show bumps once the change is
+committed (products, variants and their stock, pictures, categories, the
+story, stores, pages: see `content_changed`). The next request then misses and
+renders the page again; the old entries expire on their own.
+"""
+
+import re
+from functools import wraps
+from hashlib import sha256
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.http import HttpResponse
+from django.middleware.csrf import get_token
+from django.utils import timezone
+
+VERSION_KEY = "pages:version"
+# Where a stored page had its CSRF token; not a valid token, so a page that
+# somehow escaped the substitution fails CSRF rather than sharing a token.
+TOKEN_PLACEHOLDER = "csrf-token-of-the-visitor"  # noqa: S105 - a marker, not a secret
+TOKEN = re.compile(rb'(name="csrfmiddlewaretoken" value=")[A-Za-z0-9]{64}(")')
+# Headers of the rendered response kept with the page (the middlewares around
+# this one add theirs again on every answer).
+KEPT_HEADERS = {"content-type", "x-robots-tag", "link"}
+LONGEST_QUERY = 400
+# The rows the cached pages show (see millet_site.apps).
+CONTENT_MODELS = [
+    "catalog.Category",
+    "catalog.Activity",
+    "catalog.Product",
+    "catalog.Variant",
+    "catalog.ProductImage",
+    "heritage.TimelineEvent",
+    "heritage.Person",
+    "heritage.Expedition",
+    "shop.Store",
+    "pages.Page",
+]
+
+
+def anonymous_page(view):
+    """Mark `view` as one whose pages may be served from the cache to anonymous visitors."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        return view(request, *args, **kwargs)
+
+    wrapper.anonymous_page = True
+    return wrapper
+
+
+def content_version():
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        cache.add(VERSION_KEY, 1, timeout=None)
+        version = cache.get(VERSION_KEY, 1)
+    return version
+
+
+def bump_version():
+    try:
+        cache.incr(VERSION_KEY)
+    except ValueError:  # never read yet, or evicted: any new number will do
+        cache.add(VERSION_KEY, 1, timeout=None)
+        cache.incr(VERSION_KEY)
+
+
+def content_changed(**kwargs):
+    """What the cached pages show has changed: they render again from the next request
+    after the commit (a request before it would store the old data under the new
+    version). Connected to the models' signals; called by bulk stock updates."""
+    transaction.on_commit(bump_version)
+
+
+def visitor_has_own_data(request):
+    cookies = request.COOKIES
+    return settings.SESSION_COOKIE_NAME in cookies or "messages" in cookies
+
+
+class AnonymousPageCacheMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        key = getattr(request, "_page_cache_key", None)
+        if key is not None and self.storable(request, response):
+            cache.set(key, self.entry(response), settings.PAGE_CACHE_SECONDS)
+            response["X-Page-Cache"] = "miss"
+        return response
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if not getattr(view_func, "anonymous_page", False) or not settings.PAGE_CACHE_SECONDS:
+            return None
+        if request.method not in ("GET", "HEAD") or visitor_has_own_data(request):
+            return None
+        if len(request.META.get("QUERY_STRING", "")) > LONGEST_QUERY:
+            return None
+        key = self.key(request)
+        entry = cache.get(key)
+        if entry is None:
+            if request.method == "GET":
+                request._page_cache_key = key
+            return None
+        return self.serve(request, entry)
+
+    @staticmethod
+    def key(request):
+        parts = [
+            str(content_version()),
+            request.scheme,
+            request.get_host(),
+            request.get_full_path(),
+            request.headers.get("X-Requested-With", ""),
+            # Stores open and close by the day.
+            timezone.localdate().isoformat(),
+        ]
+        return "page:" + sha256("\n".join(parts).encode()).hexdigest()
+
+    @staticmethod
+    def storable(request, response):
+        session = getattr(request, "session", None)
+        return (
+            response.status_code == 200
+            and not response.streaming
+            and not response.cookies
+            and response.get("Content-Type", "").startswith("text/html")
+            and "private" not in response.get("Cache-Control", "")
+            and not (session is not None and (session.modified or not session.is_empty()))
+        )
+
+    @staticmethod
+    def entry(response):
+        content = TOKEN.sub(rb"\g<1>" + TOKEN_PLACEHOLDER.encode() + rb"\g<2>", response.content)
+        headers = {k: v for k, v in response.items() if k.lower() in KEPT_HEADERS}
+        return {"content": content, "headers": headers}
+
+    @staticmethod
+    def serve(request, entry):
+        content = entry["content"]
+        placeholder = TOKEN_PLACEHOLDER.encode()
+        if placeholder in content:
+            content = content.replace(placeholder, get_token(request).encode())
+        response = HttpResponse(content, headers=entry["headers"])
+        response["X-Page-Cache"] = "hit"
+        return response

@@ -1,0 +1,225 @@
+"""Anonymous visitors' pages come from the shared cache; nothing of one visitor reaches another,
+and a change shows on the next request."""
+
+import re
+from html.parser import HTMLParser
+
+import pytest
+from django.contrib.auth.models import User
+from django.test import Client
+
+from shop.services import Customer, order_place
+from tests.factories import NO_BREAK, make_product, make_variant
+
+pytestmark = pytest.mark.django_db
+
+TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+
+@pytest.fixture(autouse=True)
+def _page_cache_on(settings):
+    settings.PAGE_CACHE_SECONDS = 600
+
+
+@pytest.fixture
+def pack():
+    product = make_product(name="Sac Hiker 30", price="79.90")
+    variant = make_variant(product=product, size="", colour="Rouge", stock=1)
+    return variant
+
+
+def visit(path, client=None):
+    client = client or Client(enforce_csrf_checks=True)
+    response = client.get(path)
+    return client, response, response.content.decode().translate(NO_BREAK)
+
+
+def product_path(variant):
+    return variant.product.get_absolute_url()
+
+
+def test_the_second_anonymous_visitor_is_served_from_the_cache(pack, django_assert_num_queries):
+    _, first, first_html = visit(product_path(pack))
+    assert first["X-Page-Cache"] == "miss"
+
+    with django_assert_num_queries(0):
+        _, second, second_html = visit(product_path(pack))
+
+    assert second["X-Page-Cache"] == "hit"
+    # The same page, but for the token.
+    assert TOKEN.sub("", second_html) == TOKEN.sub("", first_html)
+
+
+def test_a_cached_page_carries_no_session_nor_another_visitors_token(pack):
+    _, first, first_html = visit(product_path(pack))
+    first_token = TOKEN.search(first_html).group(1)
+    first_cookie = first.cookies["csrftoken"].value
+
+    second_client, second, second_html = visit(product_path(pack))
+
+    assert second["X-Page-Cache"] == "hit"
+    assert "sessionid" not in second.cookies
+    assert first_token not in second_html
+    assert first_cookie not in second_html
+    # Its only cookie is the visitor's own new CSRF secret, not the first visitor's.
+    assert set(second.cookies) == {"csrftoken"}
+    assert second.cookies["csrftoken"].value != first_cookie
+    # A visitor who already holds one keeps it.
+    _, again, _ = visit(product_path(pack), second_client)
+    assert again["X-Page-Cache"] == "hit"
+    assert again.cookies.get("csrftoken", None) is None or (
+        again.cookies["csrftoken"].value == second.cookies["csrftoken"].value
+    )
+
+
+def test_the_form_of_a_cached_page_passes_csrf_for_a_new_visitor_and_a_known_one(pack):
+    visit(product_path(pack))  # renders and stores the page
+
+    client, response, html = visit(product_path(pack))
+    assert response["X-Page-Cache"] == "hit"
+    token = TOKEN.search(html).group(1)
+    added = client.post(
+        "/panier/ajouter/", {"variant": pack.pk, "quantity": 1, "csrfmiddlewaretoken": token}
+    )
+    assert added.status_code == 302
+
+    # Now with a session (a cart): served fresh, with their own count and a valid form.
+    _, mine, mine_html = visit(product_path(pack), client)
+    assert "X-Page-Cache" not in mine
+    assert re.search(r'class="cart-count">1<', mine_html)
+    token = TOKEN.search(mine_html).group(1)
+    again = client.post(
+        "/panier/ajouter/", {"variant": pack.pk, "quantity": 1, "csrfmiddlewaretoken": token}
+    )
+    assert again.status_code == 302
+
+    # A forged form (another visitor's token) is still refused.
+    other_html = visit(product_path(pack))[2]
+    stranger = Client(enforce_csrf_checks=True)
+    stranger.get("/produits/")
+    forged = stranger.post(
+        "/panier/ajouter/",
+        {
+            "variant": pack.pk,
+            "quantity": 1,
+            "csrfmiddlewaretoken": TOKEN.search(other_html).group(1),
+        },
+    )
+    assert forged.status_code == 403
+
+
+def test_a_visitor_with_a_message_waiting_is_not_served_from_the_cache(pack):
+    visit("/produits/")
+    client = Client()
+    client.cookies["messages"] = "anything"
+
+    _, response, _ = visit("/produits/", client)
+
+    assert "X-Page-Cache" not in response
+
+
+class FormValues(HTMLParser):
+    """The values a browser would send for the forms of a page."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.values, self.select, self.textarea = [], None, None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        name = attrs.get("name")
+        if tag == "input" and name and attrs.get("type") not in ("submit", "file", "button"):
+            if attrs.get("type") in ("checkbox", "radio") and "checked" not in attrs:
+                return
+            self.values.append((name, attrs.get("value", "on" if "checked" in attrs else "")))
+        elif tag == "select":
+            self.select = name
+        elif tag == "option" and self.select and "selected" in attrs:
+            self.values.append((self.select, attrs.get("value", "")))
+        elif tag == "textarea":
+            self.textarea = name
+            self.values.append((name, ""))
+
+    def handle_endtag(self, tag):
+        if tag == "select":
+            self.select = None
+        elif tag == "textarea":
+            self.textarea = None
+
+    def handle_data(self, data):
+        if self.textarea:
+            name, text = self.values.pop()
+            self.values.append((name, text + data))
+
+
+def test_a_price_changed_in_the_admin_shows_on_the_next_request(
+    pack, django_capture_on_commit_callbacks
+):
+    assert "79,90 €" in visit(product_path(pack))[2]
+    assert visit(product_path(pack))[1]["X-Page-Cache"] == "hit"
+    staff = Client()
+    staff.force_login(User.objects.create_superuser("chef", "chef@millet.example", "pw-1921"))
+    url = f"/admin/catalog/product/{pack.product.pk}/change/"
+    form = FormValues()
+    form.feed(staff.get(url).content.decode())
+    data = {}
+    for name, value in form.values:
+        data.setdefault(name, []).append(value)
+    data["price"] = ["69.90"]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        saved = staff.post(url, data)
+    assert saved.status_code == 302, saved.context and saved.context["errors"]
+
+    _, response, html = visit(product_path(pack))
+    assert response["X-Page-Cache"] == "miss"
+    assert "69,90 €" in html
+    assert "79,90 €" not in html
+
+
+def test_the_last_unit_sold_shows_sold_out_on_the_next_request(
+    pack, django_capture_on_commit_callbacks
+):
+    html = visit(product_path(pack))[2]
+    assert "Plus que 1" in html
+    listing = visit("/produits/")[2]
+    assert "Épuisé" not in listing
+
+    with django_capture_on_commit_callbacks(execute=True):
+        order_place(
+            items={pack.pk: 1},
+            customer=Customer(
+                email="lea@example.org",
+                name="Léa Martin",
+                phone="0612345678",
+                street="3 chemin des Alpages",
+                postcode="73000",
+                city="Chambéry",
+            ),
+            delivery="home",
+            payment_method="transfer",
+            checkout_key="k" * 43,
+        )
+
+    _, response, html = visit(product_path(pack))
+    assert response["X-Page-Cache"] == "miss"
+    assert "Épuisé" in html
+    assert "Épuisé" in visit("/produits/")[2]
+
+
+def test_each_language_and_each_query_is_a_page_of_its_own(pack):
+    visit("/produits/")
+    _, english, html = visit("/en/produits/")
+    assert english["X-Page-Cache"] == "miss"
+    assert '<html lang="en">' in html
+    _, searched, html = visit("/produits/?q=hiker")
+    assert searched["X-Page-Cache"] == "miss"
+    assert "Sac Hiker 30" in html
+    assert visit("/produits/?q=hiker")[1]["X-Page-Cache"] == "hit"
+
+
+def test_private_and_missing_pages_are_never_stored(pack):
+    for path in ("/panier/", "/produit/nulle-part/", "/commande/"):
+        visit(path)
+        _, response, _ = visit(path)
+        assert response.get("X-Page-Cache") != "hit", path
