@@ -24,6 +24,7 @@ import sys
 import tempfile
 import threading
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -87,13 +88,95 @@ def load(port, paths, total, concurrency):
     return time.perf_counter() - started, latencies, errors
 
 
-def report(label, duration, latencies, errors):
-    latencies = sorted(latencies)
-    p95 = latencies[int(len(latencies) * 0.95) - 1]
+@contextmanager
+def gunicorn(env, workers):
+    port = free_port()
+    server = subprocess.Popen(
+        [
+            str(Path(PYTHON).parent / "gunicorn"),
+            "millet_site.wsgi",
+            "--workers",
+            str(workers),
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
+    try:
+        wait_for(port)
+        yield port
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def measure(port, paths, total, arguments):
+    """wrk when the machine has it (the client then costs far less than the server),
+    else the Python client. Returns (duration, latencies or None, errors, requests)."""
+    if arguments.client == "python" or not shutil.which("wrk"):
+        duration, latencies, errors = load(port, paths, total, arguments.concurrency)
+        return duration, latencies, errors, len(latencies)
+    return wrk(port, paths, arguments)
+
+
+WRK_PATHS = """
+paths = {%s}
+counter = 0
+request = function()
+  counter = counter + 1
+  return wrk.format("GET", paths[(counter %% #paths) + 1])
+end
+done = function(summary, latency, requests)
+  io.write(string.format("RESULT %%d %%f %%d %%f %%f\\n", summary.requests,
+    summary.duration / 1e6, summary.errors.status + summary.errors.connect
+    + summary.errors.read + summary.errors.write + summary.errors.timeout,
+    latency:percentile(50) / 1e3, latency:percentile(95) / 1e3))
+end
+"""
+
+
+def wrk(port, paths, arguments):
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+        script.write(WRK_PATHS % ", ".join(f'"{path}"' for path in paths))
+    try:
+        output = subprocess.run(
+            [
+                shutil.which("wrk"),
+                "-t2",
+                f"-c{arguments.concurrency}",
+                f"-d{arguments.seconds}s",
+                "-s",
+                script.name,
+                f"http://127.0.0.1:{port}",
+            ],
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
+    finally:
+        os.unlink(script.name)
+    line = next(line for line in output.splitlines() if line.startswith("RESULT"))
+    requests, duration, errors, median, p95 = line.split()[1:]
+    latencies = (float(median) / 1000, float(p95) / 1000)
+    return float(duration), latencies, [1] * int(errors), int(requests)
+
+
+def rate(duration, latencies, errors, requests):
+    return requests / duration
+
+
+def report(label, duration, latencies, errors, requests):
+    if isinstance(latencies, tuple):  # wrk: median and p95 already
+        median, p95 = latencies
+    else:
+        ordered = sorted(latencies)
+        median, p95 = statistics.median(ordered), ordered[int(len(ordered) * 0.95) - 1]
     print(
-        f"{label:<34} {len(latencies) / duration:8.1f} req/s   "
-        f"median {statistics.median(latencies) * 1000:6.1f} ms   "
-        f"p95 {p95 * 1000:6.1f} ms   errors {len(errors)}"
+        f"{label:<34} {requests / duration:8.1f} req/s   "
+        f"median {median * 1000:6.1f} ms   p95 {p95 * 1000:6.1f} ms   errors {len(errors)}"
     )
 
 
@@ -110,6 +193,7 @@ def query_counts(env, paths):
         "        status = client.get(path).status_code\n"
         "    print(f'{path:<40} {status}  {len(queries)} queries')\n"
     )
+    env = {**env, "PAGE_CACHE_SECONDS": "0"}  # what a page costs when it is rendered
     subprocess.run([PYTHON, "-c", script, *paths], cwd=ROOT, env=env, check=True)
 
 
@@ -119,6 +203,10 @@ def main():
     parser.add_argument("--requests", type=int, default=2000)
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--seconds", type=int, default=10, help="length of each wrk run")
+    parser.add_argument(
+        "--client", choices=["wrk", "python"], default="wrk", help="wrk when installed"
+    )
     arguments = parser.parse_args()
 
     workdir = Path(tempfile.mkdtemp(prefix="millet-bench-"))
@@ -163,42 +251,48 @@ def main():
             check=True,
         )
 
-        port = free_port()
-        server = subprocess.Popen(
+        product = subprocess.run(
             [
-                str(Path(PYTHON).parent / "gunicorn"),
-                "millet_site.wsgi",
-                "--workers",
-                str(arguments.workers),
-                "--bind",
-                f"127.0.0.1:{port}",
-                "--log-level",
-                "warning",
+                PYTHON,
+                "-c",
+                "import django; django.setup()\n"
+                "from catalog.models import Product\n"
+                "print(Product.objects.published().order_by('pk').first().get_absolute_url())",
             ],
             cwd=ROOT,
             env=env,
-        )
-        try:
-            wait_for(port)
-            paths = [
-                "/produits/",
-                "/produits/?page=2",
-                "/produits/?tier=expert&made_in_france=true",
-            ]
-            load(port, paths, 200, arguments.concurrency)  # warm-up
-            duration, latencies, errors = load(
-                port, paths, arguments.requests, arguments.concurrency
-            )
-            report(f"catalogue ({arguments.workers} workers)", duration, latencies, errors)
-            duration, latencies, errors = load(
-                port, ["/static/bench-catalogue.html"], arguments.requests, arguments.concurrency
-            )
-            report("same HTML as a static file", duration, latencies, errors)
-        finally:
-            static.unlink(missing_ok=True)
-            server.terminate()
-            server.wait(timeout=30)
-        query_counts(env, ["/", "/produits/", "/produits/?tier=expert&made_in_france=true"])
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout.strip()
+        pages = {
+            "listing": ["/produits/", "/produits/?page=2", "/produits/?gamme=expert&france=on"],
+            "product": [product],
+        }
+        results = {}
+        for cached in (False, True):
+            server_env = {**env, "PAGE_CACHE_SECONDS": "600" if cached else "0"}
+            with gunicorn(server_env, arguments.workers) as port:
+                for page, paths in pages.items():
+                    label = f"{page}, {'cached' if cached else 'uncached'}"
+                    load(port, paths, 200, arguments.concurrency)  # warm-up
+                    results[label] = measure(port, paths, arguments.requests, arguments)
+                    report(label, *results[label])
+                if cached:
+                    label = "same HTML as a static file"
+                    static_paths = ["/static/bench-catalogue.html"]
+                    results[label] = measure(port, static_paths, arguments.requests, arguments)
+                    report(label, *results[label])
+        ceiling = rate(*results["same HTML as a static file"])
+        for label in (
+            "listing, uncached",
+            "listing, cached",
+            "product, uncached",
+            "product, cached",
+        ):
+            print(f"{label:<34} {rate(*results[label]) / ceiling:8.3f} of the static ceiling")
+        static.unlink(missing_ok=True)
+        query_counts(env, ["/", "/produits/", "/produits/?gamme=expert&france=on", product])
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
 

@@ -29,8 +29,10 @@ def timeline(request):
 @require_safe
 @anonymous_page
 def event_detail(request, slug):
+    # The products come with their cards below: not prefetched a second time.
     event = get_object_or_404(
-        TimelineEvent.objects.for_timeline().select_related("expedition"), slug=slug
+        TimelineEvent.objects.published().select_related("expedition").prefetch_related("people"),
+        slug=slug,
     )
     products = Product.objects.for_listing().filter(timeline_events=event).order_by("name")
     return render(request, "heritage/event.html", {"event": event, "products": products})
@@ -48,7 +50,7 @@ def person_detail(request, slug):
 @anonymous_page
 def expedition_detail(request, slug):
     expedition = get_object_or_404(Expedition.objects.prefetch_related("members"), slug=slug)
-    events = expedition.events.published().prefetch_related("related_products")
+    events = expedition.events.published()
     return render(request, "heritage/expedition.html", {"expedition": expedition, "events": events})
 
 

@@ -5,16 +5,19 @@ import logging
 
 import psycopg
 from django import forms
+from django.conf import settings
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.db import DatabaseError, connection
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
+from django.utils.cache import patch_cache_control
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
+from django.views.static import serve
 
 from catalog.models import Product, category_tiles
 from millet_site.http import mark_private
@@ -143,3 +146,18 @@ def csrf_failure(request, reason=""):
     """A form sent without its security token, or from another site: usually a page
     left open too long, or cookies turned off."""
     return render(request, "403_csrf.html", {}, status=403)
+
+
+# Uploaded pictures and their renditions keep their name for life (a new
+# upload gets a new name): browsers may keep them a month.
+MEDIA_MAX_AGE = 30 * 24 * 3600
+
+
+@require_safe
+def media(request, path):
+    """MEDIA_ROOT's files, when Django serves them (DJANGO_SERVE_MEDIA; the proxy does in
+    production), with a long cache lifetime."""
+    response = serve(request, path, document_root=settings.MEDIA_ROOT)
+    if response.status_code == 200:
+        patch_cache_control(response, public=True, max_age=MEDIA_MAX_AGE)
+    return response
