@@ -42,7 +42,7 @@ TOKEN_PLACEHOLDER = "csrf-token-of-the-visitor"  # noqa: S105 - a marker, not a 
 TOKEN = re.compile(rb'(name="csrfmiddlewaretoken" value=")[A-Za-z0-9]{64}(")')
 # Headers of the rendered response kept with the page (the middlewares around
 # this one add theirs again on every answer).
-KEPT_HEADERS = {"content-type", "x-robots-tag", "link"}
+KEPT_HEADERS = {"content-type", "x-robots-tag", "link", "x-frame-options"}
 LONGEST_QUERY = 400
 # The rows the cached pages show (see millet_site.apps).
 CONTENT_MODELS = [
@@ -99,10 +99,24 @@ def visitor_has_own_data(request):
 
 
 class AnonymousPageCacheMiddleware:
+    """Serves a stored page before the URL is even resolved, stores a page of an
+    `anonymous_page` view after it is rendered.
+
+    It sits after the CSRF middleware (which reads the visitor's CSRF cookie, and
+    sets it on the way out when a page hands the visitor a token) and before
+    the clickjacking one, whose header is stored with the page.
+    """
+
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
+        key = self.candidate_key(request)
+        if key is not None:
+            entry = cache.get(key)
+            if entry is not None:
+                return self.serve(request, entry)
+            request._page_cache_candidate = key
         response = self.get_response(request)
         key = getattr(request, "_page_cache_key", None)
         if key is not None and self.storable(request, response):
@@ -111,19 +125,20 @@ class AnonymousPageCacheMiddleware:
         return response
 
     def process_view(self, request, view_func, view_args, view_kwargs):
-        if not getattr(view_func, "anonymous_page", False) or not settings.PAGE_CACHE_SECONDS:
+        key = getattr(request, "_page_cache_candidate", None)
+        if key is not None and getattr(view_func, "anonymous_page", False):
+            request._page_cache_key = key
+
+    def candidate_key(self, request):
+        """The cache key of this request's page, if it is one that may be served from
+        the cache: a GET or HEAD by a visitor with no session and no message."""
+        if not settings.PAGE_CACHE_SECONDS or request.method not in ("GET", "HEAD"):
             return None
-        if request.method not in ("GET", "HEAD") or visitor_has_own_data(request):
+        if visitor_has_own_data(request):
             return None
         if len(request.META.get("QUERY_STRING", "")) > LONGEST_QUERY:
             return None
-        key = self.key(request)
-        entry = cache.get(key)
-        if entry is None:
-            if request.method == "GET":
-                request._page_cache_key = key
-            return None
-        return self.serve(request, entry)
+        return self.key(request)
 
     @staticmethod
     def key(request):
@@ -159,6 +174,8 @@ class AnonymousPageCacheMiddleware:
     @staticmethod
     def serve(request, entry):
         content = entry["content"]
+        if request.method == "HEAD":
+            content = b""
         placeholder = TOKEN_PLACEHOLDER.encode()
         if placeholder in content:
             content = content.replace(placeholder, get_token(request).encode())

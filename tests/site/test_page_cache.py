@@ -46,6 +46,9 @@ def test_the_second_anonymous_visitor_is_served_from_the_cache(pack, django_asse
         _, second, second_html = visit(product_path(pack))
 
     assert second["X-Page-Cache"] == "hit"
+    # With the security headers of any page.
+    for header in ("X-Frame-Options", "Content-Security-Policy", "Content-Language"):
+        assert second[header] == first[header], header
     # The same page, but for the token.
     assert TOKEN.sub("", second_html) == TOKEN.sub("", first_html)
 
