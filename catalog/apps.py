@@ -13,9 +13,24 @@ def register_sqlite_functions(sender, connection, **kwargs):
         )
 
 
+def variant_changed(sender, instance, **kwargs):
+    from catalog.models import Product, stock_flags_refresh
+
+    if Product.objects.filter(pk=instance.product_id).exists():  # not when cascading
+        stock_flags_refresh([instance.product_id])
+
+
 class CatalogConfig(AppConfig):
     name = "catalog"
     verbose_name = _("Catalogue")
 
     def ready(self):
+        from django.db.models.signals import post_delete, post_save
+
+        from catalog.models import Variant
+
         connection_created.connect(register_sqlite_functions, dispatch_uid="millet_fold")
+        # A variant saved or deleted (admin, fixtures, commands) updates its
+        # product's stock flags in the same transaction.
+        post_save.connect(variant_changed, sender=Variant, dispatch_uid="stock-flags-save")
+        post_delete.connect(variant_changed, sender=Variant, dispatch_uid="stock-flags-delete")

@@ -182,9 +182,7 @@ class ProductFilter(django_filters.FilterSet):
         if data.get("france"):
             conditions["france"] = Q(made_in_france=True)
         if data.get("stock"):
-            conditions["stock"] = Q(
-                Exists(Variant.objects.filter(product=OuterRef("pk"), stock__gt=0))
-            )
+            conditions["stock"] = Q(in_stock=True)
         low, high = data.get("prix_min"), data.get("prix_max")
         if low is not None and high is not None and low > high:
             low, high = high, low
@@ -198,14 +196,12 @@ class ProductFilter(django_filters.FilterSet):
             conditions["prix"] = price
         for name, field in VARIANT_FACETS:
             if values := data.get(name):
-                # Sizes and colours are chosen by their French name in either language.
-                conditions[name] = Q(
-                    Exists(
-                        Variant.objects.filter(
-                            product=OuterRef("pk"), stock__gt=0, **{f"{field}_fr__in": values}
-                        )
-                    )
-                )
+                # Sizes and colours are chosen by their French name in either language,
+                # among those the product keeps as in stock (|M|L|).
+                condition = Q()
+                for value in values:
+                    condition |= Q(**{f"{field}s_in_stock__contains": f"|{value}|"})
+                conditions[name] = condition
         temperature = Q()
         if data.get("temp_min") is not None:
             temperature &= Q(comfort_temp_c__gte=data["temp_min"])
@@ -293,10 +289,7 @@ class ProductFilter(django_filters.FilterSet):
             f"match_{name}": ExpressionWrapper(condition, BooleanField())
             for name, condition in conditions.items()
         }
-        flagged = base.annotate(
-            **flags,
-            has_stock=Exists(Variant.objects.filter(product=OuterRef("pk"), stock__gt=0)),
-        )
+        flagged = base.annotate(**flags)
 
         def matching_others(group):
             return Q(**{f"match_{name}": True for name in conditions if name != group})
@@ -314,7 +307,7 @@ class ProductFilter(django_filters.FilterSet):
         aggregates["france:1"] = Count(
             "pk", filter=matching_others("france") & Q(made_in_france=True)
         )
-        aggregates["stock:1"] = Count("pk", filter=matching_others("stock") & Q(has_stock=True))
+        aggregates["stock:1"] = Count("pk", filter=matching_others("stock") & Q(in_stock=True))
         # Which range filters mean anything here: any product of the category
         # (whatever the other filters) with a temperature, or a volume.
         aggregates["applies:temperature"] = Count("pk", filter=Q(comfort_temp_c__isnull=False))

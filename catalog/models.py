@@ -5,7 +5,7 @@ from decimal import Decimal
 from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import MinValueValidator
 from django.db import connection, models
-from django.db.models import Exists, F, Func, OuterRef, Prefetch, Q, Sum, Value
+from django.db.models import F, Func, OuterRef, Prefetch, Q, Sum, Value
 from django.db.models.functions import Coalesce, Concat
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -92,6 +92,21 @@ def cover_prefetch():
     return Prefetch("images", first_images, to_attr="cover_images")
 
 
+# The product fields includes/cards/product.html reads (see for_listing).
+CARD_FIELDS = [
+    "slug",
+    "name_fr",
+    "name_en",
+    "brand",
+    "category",
+    "price",
+    "tier",
+    "made_in_france",
+    "in_stock",
+    "updated_at",
+]
+
+
 class ProductQuerySet(models.QuerySet):
     def published(self):
         return self.filter(is_published=True)
@@ -135,7 +150,7 @@ class ProductQuerySet(models.QuerySet):
 
     def in_stock(self):
         """Products with at least one variant in stock."""
-        return self.filter(Exists(Variant.objects.filter(product=OuterRef("pk"), stock__gt=0)))
+        return self.filter(in_stock=True)
 
     def with_total_stock(self):
         """Annotate `total_stock`, the units on hand over every variant."""
@@ -154,7 +169,10 @@ class ProductQuerySet(models.QuerySet):
             self.published()
             .searchable()
             .select_related("category")
-            .annotate(buyable=Exists(Variant.objects.filter(product=OuterRef("pk"), stock__gt=0)))
+            # What a card shows: a product row holds its texts in two languages and
+            # two search documents, which a listing never reads.
+            .only(*CARD_FIELDS)
+            .annotate(buyable=F("in_stock"))
             .with_cover()
         )
 
@@ -280,6 +298,24 @@ class Product(models.Model):
     is_published = models.BooleanField(
         _("published"), default=False, help_text=_("Only published products appear in the shop.")
     )
+    # What the listing filters on, kept from the variants in the transaction of
+    # every stock change (see stock_flags_refresh): a filter then reads the
+    # product row instead of testing its variants one by one.
+    in_stock = models.BooleanField(_("in stock"), default=False, editable=False)
+    sizes_in_stock = models.CharField(
+        _("sizes in stock"),
+        max_length=500,
+        blank=True,
+        editable=False,
+        help_text=_("The French names of the sizes in stock, each between bars: |M|L|."),
+    )
+    colours_in_stock = models.CharField(
+        _("colours in stock"),
+        max_length=500,
+        blank=True,
+        editable=False,
+        help_text=_("The French names of the colours in stock, each between bars."),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     # French and English full-text documents (PostgreSQL; NULL on SQLite).
@@ -300,6 +336,15 @@ class Product(models.Model):
             models.Index(fields=["is_published", "category", "price"], name="product_listing_idx"),
             models.Index(fields=["is_published", "-created_at"], name="product_newest_idx"),
             models.Index(fields=["is_published", "name"], name="product_name_idx"),
+            # (PostgreSQL also has product_selection_idx for the default order and
+            # the two search indexes, made by migrations: see catalog/migrations.)
+            # The stock filters and their counts read this index alone (PostgreSQL
+            # includes the sizes and colours in it; other databases ignore INCLUDE).
+            models.Index(
+                fields=["is_published", "in_stock", "tier"],
+                include=["sizes_in_stock", "colours_in_stock"],
+                name="product_stock_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(price__gt=0), name="product_price_positive"),
@@ -520,3 +565,37 @@ def category_tiles():
     for category in categories:
         category.cover = pictures.get(category.cover_id)
     return [category for category in categories if category.cover]
+
+
+def stock_marks(values):
+    """`["M", "L"]` as stored in `sizes_in_stock`: "|L|M|" (sorted, each between bars)."""
+    kept = sorted({value for value in values if value})
+    return "|" + "|".join(kept) + "|" if kept else ""
+
+
+def stock_flags_refresh(product_ids):
+    """Set `in_stock`, `sizes_in_stock` and `colours_in_stock` of these products from
+    their variants. Call it in the transaction that changed the stock: two queries
+    (the variants in stock, then one UPDATE per product whose flags changed)."""
+    product_ids = set(product_ids)
+    if not product_ids:
+        return
+    sizes, colours = {}, {}
+    in_stock = (
+        Variant.objects.rewrite(False)
+        .filter(product__in=product_ids, stock__gt=0)
+        .values_list("product_id", "size_fr", "colour_fr")
+        .order_by()
+    )
+    for product_id, size, colour in in_stock:
+        sizes.setdefault(product_id, []).append(size)
+        colours.setdefault(product_id, []).append(colour)
+    current = Product.objects.filter(pk__in=product_ids).values_list(
+        "pk", "in_stock", "sizes_in_stock", "colours_in_stock"
+    )
+    for pk, *flags in current:
+        wanted = [pk in sizes, stock_marks(sizes.get(pk, [])), stock_marks(colours.get(pk, []))]
+        if flags != wanted:
+            Product.objects.filter(pk=pk).update(
+                in_stock=wanted[0], sizes_in_stock=wanted[1], colours_in_stock=wanted[2]
+            )

@@ -9,7 +9,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from catalog.models import Variant
+from catalog.models import Variant, stock_flags_refresh
 from millet_site.mail import enqueue_on_commit
 from millet_site.page_cache import content_changed
 from shop.cart import totals
@@ -143,7 +143,9 @@ def order_place(
                 line.product_name,
                 _("it is no longer available in that quantity."),
             )
-    # Stock shows on cached pages ("Only 3 left", "Sold out").
+    # Stock shows on cached pages ("Only 3 left", "Sold out") and in the
+    # listing's filters, which read each product's stock flags.
+    stock_flags_refresh(variants[line.variant_id].product_id for line in lines)
     content_changed()
     # The number comes from the row's own id: unique without a counter to lock.
     order.number = f"M-{today.year}-{order.pk:06d}"
@@ -203,6 +205,9 @@ def order_advance(*, order: Order, to_status: str) -> Order:
         for line in order.lines.exclude(variant=None):
             Variant.objects.filter(pk=line.variant_id).update(stock=F("stock") + line.quantity)
         order.stock_returned = True
+        stock_flags_refresh(
+            Variant.objects.filter(order_lines__order=order).values_list("product_id", flat=True)
+        )
         content_changed()
     order.status = to_status
     order.save(update_fields=["status", "stock_returned", "updated_at"])

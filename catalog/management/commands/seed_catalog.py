@@ -11,7 +11,7 @@ from django.db import transaction
 from PIL import Image
 
 from catalog.images import make_renditions
-from catalog.models import Activity, Category, Product, ProductImage, Variant
+from catalog.models import Activity, Category, Product, ProductImage, Variant, stock_marks
 
 BATCH = 2000
 WORDS = ["Sac", "Veste", "Duvet", "Pantalon", "Gilet", "Polaire", "Chaussure", "Gant", "Bonnet"]
@@ -19,6 +19,7 @@ PLACES = ["Annecy", "Chamonix", "Vercors", "Écrins", "Aravis", "Belledonne", "M
 SIZES = ["S", "M", "L", "XL"]
 COLOURS = ["Rouge", "Noir", "Bleu", "Vert", "Gris"]
 COUNTRIES = ["Viêt Nam", "Chine", "Roumanie", "Portugal"]
+STOCKS = [0, 0, 1, 3, 8, 20]
 
 
 class Command(BaseCommand):
@@ -69,11 +70,16 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def create_batch(self, slugs, categories, activities, picture, rng):
-        rows = []
+        rows, planned = [], []
         for slug in slugs:
             number = int(slug.split("-")[1])
             word, place = rng.choice(WORDS), rng.choice(PLACES)
             tier = rng.choice(Product.Tier.values)
+            # (size, colour, stock) of its variants: the product's stock flags
+            # are set here, bulk_create sending no signal.
+            stock = [(size, rng.choice(COLOURS), rng.choice(STOCKS)) for size in SIZES]
+            planned.append(stock)
+            in_stock = [(size, colour) for size, colour, units in stock if units]
             rows.append(
                 Product(
                     name=f"{word} {place} {number}",
@@ -89,21 +95,24 @@ class Command(BaseCommand):
                     volume_l=rng.choice([None, 20, 30, 45, 60]),
                     weight_g=rng.randrange(80, 2500),
                     is_published=number % 50 != 0,
+                    in_stock=bool(in_stock),
+                    sizes_in_stock=stock_marks(size for size, _ in in_stock),
+                    colours_in_stock=stock_marks(colour for _, colour in in_stock),
                 )
             )
         created = Product.objects.bulk_create(rows)
         variants, images, links = [], [], []
         name, renditions = picture
         through = Product.activities.through
-        for product in created:
-            for position, size in enumerate(SIZES):
+        for product, stock in zip(created, planned, strict=True):
+            for position, (size, colour, units) in enumerate(stock):
                 variants.append(
                     Variant(
                         product=product,
                         sku=f"{product.slug.upper()}-{size}",
                         size=size,
-                        colour=rng.choice(COLOURS),
-                        stock=rng.choice([0, 0, 1, 3, 8, 20]),
+                        colour=colour,
+                        stock=units,
                         position=position,
                     )
                 )
