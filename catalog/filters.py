@@ -9,6 +9,7 @@ a brand does not hide the other brands.
 
 import hashlib
 import unicodedata
+from dataclasses import dataclass
 from decimal import Decimal
 
 import django_filters
@@ -109,40 +110,145 @@ class TextListFilter(django_filters.MultipleChoiceFilter):
     field_class = FreeListField
 
 
-class ProductFilter(django_filters.FilterSet):
+@dataclass(frozen=True)
+class Facet:
+    """One filter of the listing, declared once (FACETS below): its query parameter,
+    label and kind, the field its condition reads and where its counts come from.
+    The filter set's fields, the conditions, the counts, the chips and the filter
+    panel's fieldsets are all built from these declarations.
+
+    kind "choice": several values of `field` (checkboxes, counted per value);
+    "flag": one checkbox, `field` is true; "range": from/to numbers on `field`
+    (parameters `<param>_min` and `<param>_max`).
+    source "product": a product field; "activity": the product's activities;
+    "variant": the sizes or colours in stock the product keeps (`<field>s_in_stock`).
+    """
+
+    param: str
+    label: str
+    kind: str
+    field: str = ""
+    source: str = "product"
+    choices: tuple = ()
+    # flag: the chip, and the fieldset it sits in.
+    chip: str = ""
+    panel: str = ""
+    # range: the form field's bounds and labels, the chips, and the inputs' attributes.
+    bounds: tuple = (None, None)
+    bound_labels: tuple = ("", "")
+    chips: tuple = ("", "")
+    attrs: tuple = ()
+    swap_note: str = ""
+    # range: shown only where products have the measure (or when in use).
+    only_where_measured: bool = False
+
+    @property
+    def params(self):
+        if self.kind == "range":
+            return (f"{self.param}_min", f"{self.param}_max")
+        return (self.param,)
+
+    def filters(self):
+        """The django-filter filters that read this facet's parameters."""
+        if self.kind == "flag":
+            return {
+                self.param: django_filters.BooleanFilter(
+                    label=self.label, method="noop", widget=forms.CheckboxInput
+                )
+            }
+        if self.kind == "range":
+            low, high = self.bounds
+            return {
+                param: django_filters.NumberFilter(
+                    label=label, method="noop", min_value=low, max_value=high
+                )
+                for param, label in zip(self.params, self.bound_labels, strict=True)
+            }
+        if self.source == "variant":
+            return {self.param: TextListFilter(label=self.label, method="noop")}
+        return {
+            self.param: django_filters.MultipleChoiceFilter(
+                label=self.label, method="noop", choices=list(self.choices)
+            )
+        }
+
+    def condition(self, data, notes):
+        """The Q this facet puts on products for the cleaned `data`, or None."""
+        if self.kind == "flag":
+            return Q(**{self.field: True}) if data.get(self.param) else None
+        if self.kind == "range":
+            low, high = (data.get(param) for param in self.params)
+            if self.swap_note and low is not None and high is not None and low > high:
+                low, high = high, low
+                notes.append(self.swap_note)
+            condition = Q()
+            if low is not None:
+                condition &= Q(**{f"{self.field}__gte": Decimal(low)})
+            if high is not None:
+                condition &= Q(**{f"{self.field}__lte": Decimal(high)})
+            return condition or None
+        values = data.get(self.param)
+        if not values:
+            return None
+        if self.source == "activity":
+            through = Product.activities.through.objects
+            return Q(Exists(through.filter(product=OuterRef("pk"), activity__slug__in=values)))
+        if self.source == "variant":
+            # Chosen by their French name in either language, among those the
+            # product keeps as in stock (|M|L|).
+            condition = Q()
+            for value in values:
+                condition |= Q(**{f"{self.field}s_in_stock__contains": f"|{value}|"})
+            return condition
+        return Q(**{f"{self.field}__in": values})
+
+
+# Sizes and colours are in stock ("|M|L|" on the product); activity values are slugs.
+FACETS = [
+    Facet("stock", _("In stock only"), "flag", "in_stock", chip=_("In stock"), panel="available"),
+    Facet(
+        "france", _("Made in France"), "flag", "made_in_france", chip=_("Made in France"),
+        panel="available",
+    ),
+    Facet("activite", _("Activity"), "choice", source="activity"),
+    Facet("gamme", _("Tier"), "choice", "tier", choices=tuple(Product.Tier.choices)),
+    Facet("public", _("For"), "choice", "audience", choices=tuple(Product.Audience.choices)),
+    Facet("marque", _("Brand"), "choice", "brand", choices=tuple(Product.Brand.choices)),
+    Facet("taille", _("Size"), "choice", "size", source="variant"),
+    Facet("couleur", _("Colour"), "choice", "colour", source="variant"),
+    Facet(
+        "prix", _("Price (€)"), "range", "price",
+        bounds=(0, None),
+        bound_labels=(_("Min price (€)"), _("Max price (€)")),
+        chips=(_("From %(value)s €"), _("Up to %(value)s €")),
+        attrs=(("min", "0"), ("step", "1"), ("inputmode", "numeric")),
+        swap_note=_("The minimum price was above the maximum: we swapped them."),
+    ),
+    Facet(
+        "temp", _("Comfort temperature (°C, sleeping bags)"), "range", "comfort_temp_c",
+        bounds=(-60, 40),
+        bound_labels=(
+            _("Comfort temperature at least (°C)"), _("Comfort temperature at most (°C)")
+        ),
+        chips=(_("Comfort from %(value)s °C"), _("Comfort down to %(value)s °C")),
+        attrs=(("min", "-60"), ("max", "40")),
+        only_where_measured=True,
+    ),
+    Facet(
+        "volume", _("Volume (L, packs)"), "range", "volume_l",
+        bounds=(0, 200),
+        bound_labels=(_("Volume at least (L)"), _("Volume at most (L)")),
+        chips=(_("From %(value)s L"), _("Up to %(value)s L")),
+        attrs=(("min", "0"), ("max", "200")),
+        only_where_measured=True,
+    ),
+]
+FACETS_BY_PARAM = {param: facet for facet in FACETS for param in facet.params}
+PANELS = {"available": _("Availability")}
+
+
+class ProductFilterBase(django_filters.FilterSet):
     q = SearchFilter(label=_("Search"), method="noop")
-    activite = django_filters.MultipleChoiceFilter(label=_("Activity"), method="noop", choices=[])
-    marque = django_filters.MultipleChoiceFilter(
-        label=_("Brand"), method="noop", choices=Product.Brand.choices
-    )
-    public = django_filters.MultipleChoiceFilter(
-        label=_("For"), method="noop", choices=Product.Audience.choices
-    )
-    gamme = django_filters.MultipleChoiceFilter(
-        label=_("Tier"), method="noop", choices=Product.Tier.choices
-    )
-    france = django_filters.BooleanFilter(
-        label=_("Made in France"), method="noop", widget=forms.CheckboxInput
-    )
-    stock = django_filters.BooleanFilter(
-        label=_("In stock only"), method="noop", widget=forms.CheckboxInput
-    )
-    prix_min = django_filters.NumberFilter(label=_("Min price (€)"), method="noop", min_value=0)
-    prix_max = django_filters.NumberFilter(label=_("Max price (€)"), method="noop", min_value=0)
-    taille = TextListFilter(label=_("Size"), method="noop")
-    couleur = TextListFilter(label=_("Colour"), method="noop")
-    temp_max = django_filters.NumberFilter(
-        label=_("Comfort temperature at most (°C)"), method="noop", min_value=-60, max_value=40
-    )
-    temp_min = django_filters.NumberFilter(
-        label=_("Comfort temperature at least (°C)"), method="noop", min_value=-60, max_value=40
-    )
-    volume_min = django_filters.NumberFilter(
-        label=_("Volume at least (L)"), method="noop", min_value=0, max_value=200
-    )
-    volume_max = django_filters.NumberFilter(
-        label=_("Volume at most (L)"), method="noop", min_value=0, max_value=200
-    )
     tri = django_filters.ChoiceFilter(
         label=_("Sort by"), method="noop", choices=list(SORTS.items()), empty_label=None
     )
@@ -162,60 +268,16 @@ class ProductFilter(django_filters.FilterSet):
     # Conditions ---------------------------------------------------------
 
     def conditions(self):
-        """One Q per active filter group, keyed by the group's parameter name."""
+        """One Q per active facet, keyed by the facet's parameter, and the search's."""
         if hasattr(self, "_conditions"):
             return self._conditions
         self.form.is_valid()  # fills cleaned_data with the fields that validate
         data = self.form.cleaned_data
         conditions = {}
-        if activities := data.get("activite"):
-            conditions["activite"] = Q(
-                Exists(
-                    Product.activities.through.objects.filter(
-                        product=OuterRef("pk"), activity__slug__in=activities
-                    )
-                )
-            )
-        for name, field in (("marque", "brand"), ("public", "audience"), ("gamme", "tier")):
-            if values := data.get(name):
-                conditions[name] = Q(**{f"{field}__in": values})
-        if data.get("france"):
-            conditions["france"] = Q(made_in_france=True)
-        if data.get("stock"):
-            conditions["stock"] = Q(in_stock=True)
-        low, high = data.get("prix_min"), data.get("prix_max")
-        if low is not None and high is not None and low > high:
-            low, high = high, low
-            self.notes.append(_("The minimum price was above the maximum: we swapped them."))
-        price = Q()
-        if low is not None:
-            price &= Q(price__gte=Decimal(low))
-        if high is not None:
-            price &= Q(price__lte=Decimal(high))
-        if price:
-            conditions["prix"] = price
-        for name, field in VARIANT_FACETS:
-            if values := data.get(name):
-                # Sizes and colours are chosen by their French name in either language,
-                # among those the product keeps as in stock (|M|L|).
-                condition = Q()
-                for value in values:
-                    condition |= Q(**{f"{field}s_in_stock__contains": f"|{value}|"})
-                conditions[name] = condition
-        temperature = Q()
-        if data.get("temp_min") is not None:
-            temperature &= Q(comfort_temp_c__gte=data["temp_min"])
-        if data.get("temp_max") is not None:
-            temperature &= Q(comfort_temp_c__lte=data["temp_max"])
-        if temperature:
-            conditions["temperature"] = temperature
-        volume = Q()
-        if data.get("volume_min") is not None:
-            volume &= Q(volume_l__gte=data["volume_min"])
-        if data.get("volume_max") is not None:
-            volume &= Q(volume_l__lte=data["volume_max"])
-        if volume:
-            conditions["volume"] = volume
+        for facet in FACETS:
+            condition = facet.condition(data, self.notes)
+            if condition is not None:
+                conditions[facet.param] = condition
         if search := (data.get("q") or "").strip():
             conditions["q"] = search_condition(search)
         self._conditions = conditions
@@ -268,87 +330,105 @@ class ProductFilter(django_filters.FilterSet):
         return facets
 
     def facet_counts(self, base):
-        """Counts per option of every facet group, each with the other groups' filters.
+        """Counts per option of every facet, each with the other facets' filters.
 
-        Two queries whatever the catalogue: one aggregate over products (brand,
-        audience, tier, made in France, in stock, and the total), and one UNION
-        counting products per activity, per size and per colour in stock.
+        Two queries whatever the catalogue: one aggregate over products (the
+        product-field choices and flags, whether the range measures apply, and
+        the total), and one UNION counting products per activity, and per size
+        and colour in stock.
         """
         conditions = self.conditions()
 
-        def others(group):
+        def others(param):
             q = Q()
             for name, condition in conditions.items():
-                if name != group:
+                if name != param:
                     q &= condition
             return q
 
         # Each filter condition is computed once per product in an inner query
         # (as a boolean column); the outer aggregate only combines columns.
-        flags = {
-            f"match_{name}": ExpressionWrapper(condition, BooleanField())
-            for name, condition in conditions.items()
-        }
-        flagged = base.annotate(**flags)
+        flagged = base.annotate(
+            **{
+                f"match_{name}": ExpressionWrapper(condition, BooleanField())
+                for name, condition in conditions.items()
+            }
+        )
 
-        def matching_others(group):
-            return Q(**{f"match_{name}": True for name in conditions if name != group})
+        def matching_others(param):
+            return Q(**{f"match_{name}": True for name in conditions if name != param})
 
         aggregates = {"total": Count("pk", filter=matching_others(None))}
-        for name, field, choices in (
-            ("marque", "brand", Product.Brand.values),
-            ("public", "audience", Product.Audience.values),
-            ("gamme", "tier", Product.Tier.values),
-        ):
-            for value in choices:
-                aggregates[f"{name}:{value}"] = Count(
-                    "pk", filter=matching_others(name) & Q(**{field: value})
+        for facet in FACETS:
+            if facet.kind == "flag":
+                aggregates[f"{facet.param}:1"] = Count(
+                    "pk", filter=matching_others(facet.param) & Q(**{facet.field: True})
                 )
-        aggregates["france:1"] = Count(
-            "pk", filter=matching_others("france") & Q(made_in_france=True)
-        )
-        aggregates["stock:1"] = Count("pk", filter=matching_others("stock") & Q(in_stock=True))
-        # Which range filters mean anything here: any product of the category
-        # (whatever the other filters) with a temperature, or a volume.
-        aggregates["applies:temperature"] = Count("pk", filter=Q(comfort_temp_c__isnull=False))
-        aggregates["applies:volume"] = Count("pk", filter=Q(volume_l__isnull=False))
+            elif facet.kind == "range" and facet.only_where_measured:
+                # Whether the range means anything here: any product of the
+                # category (whatever the other filters) with the measure.
+                aggregates[f"applies:{facet.param}"] = Count(
+                    "pk", filter=Q(**{f"{facet.field}__isnull": False})
+                )
+            elif facet.kind == "choice" and facet.source == "product":
+                for value, _label in facet.choices:
+                    aggregates[f"{facet.param}:{value}"] = Count(
+                        "pk", filter=matching_others(facet.param) & Q(**{facet.field: value})
+                    )
         counts = flagged.aggregate(**aggregates)
-        facets = {"total": counts.pop("total")}
+        facets = {"total": counts.pop("total"), "applies": {}}
         for key, value in counts.items():
             group, option = key.split(":")
             facets.setdefault(group, {})[option] = value
 
-        # Activities, sizes and colours in one UNION of three grouped counts.
-        def matching(group):
-            return base.filter(others(group)).values("pk")
+        # Activities, sizes and colours in one UNION of grouped counts; sizes and
+        # colours by French name, with the name to show.
+        def matching(param):
+            return base.filter(others(param)).values("pk")
 
-        # Sizes and colours are counted by French name, with the name to show.
-        activities = (
-            Product.activities.through.objects.filter(product__in=matching("activite"))
-            .values_list(Value("activite"), "activity__slug")
-            .annotate(n=Count("product", distinct=True), label=Max(Value("")))
-            .order_by()
-        )
-        variant_groups = [
-            Variant.objects.rewrite(False)
-            .filter(product__in=matching(group), stock__gt=0, **{f"{field}_fr__gt": ""})
-            .values_list(Value(group), f"{field}_fr")
-            .annotate(n=Count("product", distinct=True), label=Max(localized(field)))
-            .order_by()
-            for group, field in VARIANT_FACETS
-        ]
-        facets.update(activite={}, taille={}, couleur={}, labels={"taille": {}, "couleur": {}})
-        for group, option, count, label in activities.union(*variant_groups, all=True):
-            facets[group][option] = count
+        queries = []
+        labels = {}
+        for facet in FACETS:
+            if facet.source == "activity":
+                queries.append(
+                    Product.activities.through.objects.filter(product__in=matching(facet.param))
+                    .values_list(Value(facet.param), "activity__slug")
+                    .annotate(n=Count("product", distinct=True), label=Max(Value("")))
+                    .order_by()
+                )
+            elif facet.source == "variant":
+                field = facet.field
+                queries.append(
+                    Variant.objects.rewrite(False)
+                    .filter(
+                        product__in=matching(facet.param),
+                        stock__gt=0,
+                        **{f"{field}_fr__gt": ""},
+                    )
+                    .values_list(Value(facet.param), f"{field}_fr")
+                    .annotate(n=Count("product", distinct=True), label=Max(localized(field)))
+                    .order_by()
+                )
+                labels[facet.param] = {}
+            else:
+                continue
+            facets[facet.param] = {}
+        facets["labels"] = labels
+        first, *rest = queries
+        for param, option, count, label in first.union(*rest, all=True):
+            facets[param][option] = count
             if label:
-                facets["labels"][group][option] = label
-        for group, _field in VARIANT_FACETS:
-            facets[group] = dict(sorted(facets[group].items(), key=lambda item: size_key(item[0])))
+                labels[param][option] = label
+        for param in labels:
+            facets[param] = dict(sorted(facets[param].items(), key=lambda item: size_key(item[0])))
         return facets
 
 
-# The facets read from variants: parameter, field.
-VARIANT_FACETS = (("taille", "size"), ("couleur", "colour"))
+ProductFilter = type(
+    "ProductFilter",
+    (ProductFilterBase,),
+    {name: flt for facet in FACETS for name, flt in facet.filters().items()},
+)
 
 
 SIZE_ORDER = ["XXS", "XS", "S", "S/M", "M", "L", "L/XL", "XL", "XXL", "XXXL"]
@@ -429,46 +509,81 @@ def without(query, name, value=None):
 
 
 def facet_groups(product_filter, facets, activities):
-    """The checkbox groups of the filter form, each option with its count and state."""
+    """The filter panel's fieldsets, in FACETS order, each of a kind the template draws:
+    "options" (checkboxes with counts, those with no product hidden unless chosen)
+    or "range" (from and to). Flags share the fieldset their facet names."""
     data = getattr(product_filter.form, "cleaned_data", {})
-    groups = []
-
-    def group(name, legend, options):
-        chosen = set(data.get(name) or [])
-        groups.append(
-            {
-                "name": name,
-                "legend": legend,
-                "options": [
-                    {
-                        "value": value,
-                        "label": label,
-                        "count": facets.get(name, {}).get(value, 0),
-                        "checked": value in chosen,
-                    }
-                    for value, label in options
-                ],
-            }
-        )
-
-    group("activite", _("Activity"), [(a.slug, a.name) for a in activities])
-    group("gamme", _("Tier"), Product.Tier.choices)
-    group("public", _("For"), Product.Audience.choices)
-    group("marque", _("Brand"), Product.Brand.choices)
     labels = facets.get("labels", {})
-    sizes_by_kind = {}
-    for size in facets["taille"]:
-        label = labels.get("taille", {}).get(size, size)
-        sizes_by_kind.setdefault(size_kind(size), []).append((size, label))
-    for kind, legend in SIZE_KINDS:
-        if kind in sizes_by_kind:
-            group("taille", legend, sizes_by_kind[kind])
-    colours = labels.get("couleur", {})
-    group("couleur", _("Colour"), [(c, colours.get(c, c)) for c in facets["couleur"]])
-    for option_group in groups:
-        # Options with no product are hidden unless chosen.
-        option_group["options"] = [o for o in option_group["options"] if o["count"] or o["checked"]]
-    return [g for g in groups if g["options"]]
+    groups, panels = [], {}
+
+    def option(facet, value, label, count):
+        chosen = data.get(facet.param)
+        checked = bool(chosen) if facet.kind == "flag" else value in (chosen or [])
+        return {
+            "name": facet.param, "value": value, "label": label, "count": count,
+            "checked": checked,
+        }
+
+    def options_group(name, legend, options, keep_empty=False):
+        if not keep_empty:
+            options = [o for o in options if o["count"] or o["checked"]]
+        if options:
+            groups.append({"kind": "options", "name": name, "legend": legend, "options": options})
+
+    for facet in FACETS:
+        counts = facets.get(facet.param, {})
+        if facet.kind == "flag":
+            if facet.panel not in panels:
+                panels[facet.panel] = {
+                    "kind": "options", "name": facet.panel, "legend": PANELS[facet.panel],
+                    "options": [],
+                }
+                groups.append(panels[facet.panel])
+            panels[facet.panel]["options"].append(
+                option(facet, "true", facet.label, counts.get("1", 0))
+            )
+        elif facet.kind == "range":
+            values = [data.get(param) for param in facet.params]
+            in_use = any(value is not None for value in values)
+            if facet.only_where_measured and not (facets["applies"].get(facet.param) or in_use):
+                continue
+            groups.append(
+                {
+                    "kind": "range",
+                    "name": facet.param,
+                    "legend": facet.label,
+                    "inputs": [
+                        {"name": param, "label": label, "value": "" if value is None else value}
+                        for param, label, value in zip(
+                            facet.params, (_("From"), _("to")), values, strict=True
+                        )
+                    ],
+                    "attrs": facet.attrs,
+                }
+            )
+        elif facet.source == "variant" and facet.param == "taille":
+            sizes_by_kind = {}
+            for size in counts:
+                label = labels.get(facet.param, {}).get(size, size)
+                sizes_by_kind.setdefault(size_kind(size), []).append(
+                    option(facet, size, label, counts[size])
+                )
+            for kind, legend in SIZE_KINDS:
+                options_group(facet.param, legend, sizes_by_kind.get(kind, []))
+        else:
+            if facet.source == "activity":
+                choices = [(a.slug, a.name) for a in activities]
+            elif facet.source == "variant":
+                names = labels.get(facet.param, {})
+                choices = [(value, names.get(value, value)) for value in counts]
+            else:
+                choices = facet.choices
+            options_group(
+                facet.param,
+                facet.label,
+                [option(facet, value, label, counts.get(value, 0)) for value, label in choices],
+            )
+    return groups
 
 
 def active_chips(request_query, product_filter, facets=None):
@@ -476,9 +591,7 @@ def active_chips(request_query, product_filter, facets=None):
     data = getattr(product_filter.form, "cleaned_data", {})
     labels = {
         "activite": dict(product_filter.filters["activite"].extra["choices"]),
-        "marque": dict(Product.Brand.choices),
-        "public": dict(Product.Audience.choices),
-        "gamme": dict(Product.Tier.choices),
+        **{facet.param: dict(facet.choices) for facet in FACETS if facet.choices},
         **((facets or {}).get("labels") or {}),
     }
     chips = []
@@ -495,18 +608,14 @@ def active_chips(request_query, product_filter, facets=None):
                 label = labels.get(name, {}).get(value, value)
                 chips.append({"label": label, "url": without(request_query, name, value)})
             continue
-        label = {
-            "q": _("“%(value)s”"),
-            "france": _("Made in France"),
-            "stock": _("In stock"),
-            "prix_min": _("From %(value)s €"),
-            "prix_max": _("Up to %(value)s €"),
-            "temp_min": _("Comfort from %(value)s °C"),
-            "temp_max": _("Comfort down to %(value)s °C"),
-            "volume_min": _("From %(value)s L"),
-            "volume_max": _("Up to %(value)s L"),
-        }[name]
-        chips.append(
-            {"label": str(label) % {"value": cleaned}, "url": without(request_query, name)}
-        )
+        if name == "q":
+            label = str(_("“%(value)s”")) % {"value": cleaned}
+        else:
+            facet = FACETS_BY_PARAM[name]
+            if facet.kind == "flag":
+                label = str(facet.chip)
+            else:
+                chip = facet.chips[facet.params.index(name)]
+                label = str(chip) % {"value": cleaned}
+        chips.append({"label": label, "url": without(request_query, name)})
     return chips

@@ -51,7 +51,7 @@ def product_list(request, category=None):
     }
     template = "catalog/product_list.html"
     if request.headers.get("X-Requested-With") == "fetch":
-        template += "#results"
+        template += "#refresh"
     return render(request, template, context)
 
 

@@ -1,4 +1,5 @@
-// Catalogue filters: refresh the results in place when a filter changes.
+// Catalogue filters: refresh the results and the filters' counts in place when a
+// filter changes; the control that was changed keeps the focus.
 // Without this file the form is a plain GET form with a submit button.
 (() => {
   const form = document.getElementById("filters");
@@ -19,8 +20,18 @@
         signal: pending.signal,
       });
       if (!response.ok) throw new Error(response.statusText);
-      const results = document.getElementById("results");
-      results.outerHTML = await response.text();
+      const fresh = document.createElement("template");
+      fresh.innerHTML = await response.text();
+      const focused = document.activeElement;
+      const key = focused?.name ? [focused.name, focused.value] : null;
+      for (const id of ["facets", "results"]) {
+        const replacement = fresh.content.getElementById(id);
+        if (replacement) document.getElementById(id).replaceWith(replacement);
+      }
+      if (key) {
+        const again = [...form.elements].find((el) => el.name === key[0] && el.value === key[1]);
+        again?.focus();
+      }
       history.replaceState(null, "", url);
     } catch (error) {
       if (error.name !== "AbortError") form.submit();

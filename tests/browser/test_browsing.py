@@ -22,9 +22,16 @@ def test_a_shopper_filters_the_catalogue_and_opens_a_product(journey):
     page = journey.visit("/produits/")
     assert page.locator("#results-count").inner_text() == "6 produits"
 
-    page.get_by_role("checkbox", name=re.compile("Fabriqué en France")).check()
+    everyday = page.get_by_role("checkbox", name=re.compile("Accessible"))
+    assert everyday.count() == 1
+    made_in_france = page.get_by_role("checkbox", name=re.compile("Fabriqué en France"))
+    made_in_france.check()
     page.wait_for_url(re.compile(r"france=true"))
     assert page.locator("#results-count").inner_text() == "1 produit"
+    # The counts follow: no everyday product is made in France, so that option goes,
+    # and the box just ticked keeps the focus.
+    page.wait_for_function("!document.querySelector('input[name=gamme][value=entry]')")
+    assert page.evaluate("document.activeElement.name") == "france"
     journey.check()
 
     page.get_by_role("link", name="Sac de trail Drôme Light 5").click()

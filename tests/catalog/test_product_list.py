@@ -238,9 +238,13 @@ def test_the_partial_results_for_script_refreshes(client, shelf):
     response = client.get("/produits/?gamme=expert", headers={"X-Requested-With": "fetch"})
 
     html = response.content.decode()
-    assert html.lstrip().startswith('<section class="results" id="results"')
-    assert "<html" not in html
+    # The filter panel's fieldsets with their counts for this query, then the results.
+    assert html.lstrip().startswith('<div class="facets" id="facets">')
+    assert '<section class="results" id="results"' in html
+    assert "<html" not in html and "<form" not in html
     assert "3 produits" in html
+    expert = r'name="gamme" value="expert" checked> Expert <span class="facet__count">'
+    assert re.search(expert, html)
 
 
 def test_facet_counts_are_cached_for_a_minute_but_the_products_stay_live(
