@@ -102,6 +102,10 @@ TEMPLATES = [
 # Database: SQLite under var/ unless DATABASE_URL names another.
 DATABASES = {"default": env_database("DATABASE_URL", f"sqlite:///{VAR_DIR / 'db.sqlite3'}")}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # A fresh clone has no var/ yet: any manage.py command (check --deploy,
+    # migrate) must work before `make run` has made it.
+    if str(DATABASES["default"]["NAME"]) != ":memory:":
+        Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
     # WAL lets readers run beside a writer; IMMEDIATE takes the write lock at
     # the start of a transaction so two workers never deadlock into
     # "database is locked".

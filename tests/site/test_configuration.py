@@ -74,6 +74,24 @@ def test_deployment_checks_pass_with_debug_off():
     assert "System check identified no issues" in result.stdout
 
 
+def test_commands_work_on_a_fresh_clone_before_its_database_folder_exists(tmp_path):
+    database = tmp_path / "fresh-clone" / "var" / "db.sqlite3"
+
+    result = manage(
+        "check",
+        "--deploy",
+        "--database",
+        "default",
+        DJANGO_DEBUG="false",
+        DJANGO_SECRET_KEY="a-long-random-secret-key-for-this-test-only-" + "x" * 40,
+        DJANGO_ALLOWED_HOSTS="boutique.millet.example",
+        DATABASE_URL=f"sqlite:///{database}",
+    )
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert database.parent.is_dir()
+
+
 def cache_in_a_new_process(code, **env):
     result = manage(
         "shell", "--no-imports", "-c", "from django.core.cache import caches; " + code, **env
