@@ -207,7 +207,11 @@ class Facet:
 FACETS = [
     Facet("stock", _("In stock only"), "flag", "in_stock", chip=_("In stock"), panel="available"),
     Facet(
-        "france", _("Made in France"), "flag", "made_in_france", chip=_("Made in France"),
+        "france",
+        _("Made in France"),
+        "flag",
+        "made_in_france",
+        chip=_("Made in France"),
         panel="available",
     ),
     Facet("activite", _("Activity"), "choice", source="activity"),
@@ -217,7 +221,10 @@ FACETS = [
     Facet("taille", _("Size"), "choice", "size", source="variant"),
     Facet("couleur", _("Colour"), "choice", "colour", source="variant"),
     Facet(
-        "prix", _("Price (€)"), "range", "price",
+        "prix",
+        _("Price (€)"),
+        "range",
+        "price",
         bounds=(0, None),
         bound_labels=(_("Min price (€)"), _("Max price (€)")),
         chips=(_("From %(value)s €"), _("Up to %(value)s €")),
@@ -225,17 +232,24 @@ FACETS = [
         swap_note=_("The minimum price was above the maximum: we swapped them."),
     ),
     Facet(
-        "temp", _("Comfort temperature (°C, sleeping bags)"), "range", "comfort_temp_c",
+        "temp",
+        _("Comfort temperature (°C, sleeping bags)"),
+        "range",
+        "comfort_temp_c",
         bounds=(-60, 40),
         bound_labels=(
-            _("Comfort temperature at least (°C)"), _("Comfort temperature at most (°C)")
+            _("Comfort temperature at least (°C)"),
+            _("Comfort temperature at most (°C)"),
         ),
         chips=(_("Comfort from %(value)s °C"), _("Comfort down to %(value)s °C")),
         attrs=(("min", "-60"), ("max", "40")),
         only_where_measured=True,
     ),
     Facet(
-        "volume", _("Volume (L, packs)"), "range", "volume_l",
+        "volume",
+        _("Volume (L, packs)"),
+        "range",
+        "volume_l",
         bounds=(0, 200),
         bound_labels=(_("Volume at least (L)"), _("Volume at most (L)")),
         chips=(_("From %(value)s L"), _("Up to %(value)s L")),
@@ -520,7 +534,10 @@ def facet_groups(product_filter, facets, activities):
         chosen = data.get(facet.param)
         checked = bool(chosen) if facet.kind == "flag" else value in (chosen or [])
         return {
-            "name": facet.param, "value": value, "label": label, "count": count,
+            "name": facet.param,
+            "value": value,
+            "label": label,
+            "count": count,
             "checked": checked,
         }
 
@@ -535,7 +552,9 @@ def facet_groups(product_filter, facets, activities):
         if facet.kind == "flag":
             if facet.panel not in panels:
                 panels[facet.panel] = {
-                    "kind": "options", "name": facet.panel, "legend": PANELS[facet.panel],
+                    "kind": "options",
+                    "name": facet.panel,
+                    "legend": PANELS[facet.panel],
                     "options": [],
                 }
                 groups.append(panels[facet.panel])

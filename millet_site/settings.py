@@ -241,6 +241,9 @@ MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
 # Shoppers' repair photos: never served as files, only through the tracking page.
 PRIVATE_MEDIA_ROOT = Path(env_str("PRIVATE_MEDIA_ROOT", str(VAR_DIR / "private")))
+# Behind nginx: the internal location that serves PRIVATE_MEDIA_ROOT (e.g.
+# "/private/"); the app checks who may see a repair photo, nginx sends it.
+PRIVATE_MEDIA_ACCEL_PREFIX = env_str("PRIVATE_MEDIA_ACCEL_PREFIX", "")
 # Django serves uploads itself in development; in production the proxy in
 # front of gunicorn should serve MEDIA_ROOT at MEDIA_URL instead.
 SERVE_MEDIA = env_bool("DJANGO_SERVE_MEDIA", default=DEBUG)

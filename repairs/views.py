@@ -1,6 +1,9 @@
+from urllib.parse import quote
+
+from django.conf import settings
 from django.contrib import messages
 from django.core.validators import slug_re
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -163,8 +166,19 @@ def photo(request, reference, photo_id):
     return photo_response(picture)
 
 
-def photo_response(picture: RepairPhoto) -> FileResponse:
-    """The photo's file, for someone already allowed to see it; kept by no cache."""
+def photo_response(picture: RepairPhoto) -> HttpResponse:
+    """The photo's file, for someone already allowed to see it; kept by no cache.
+
+    Behind nginx (PRIVATE_MEDIA_ACCEL_PREFIX set, deploy/nginx/millet.conf), the
+    app only checks who asks and hands the sending to nginx through an
+    internal location (X-Accel-Redirect); the folder itself is never public.
+    """
+    if not picture.image.storage.exists(picture.image.name):
+        raise Http404("Photo file missing")
+    if prefix := settings.PRIVATE_MEDIA_ACCEL_PREFIX:
+        response = HttpResponse(content_type="image/jpeg")
+        response["X-Accel-Redirect"] = prefix.rstrip("/") + "/" + quote(picture.image.name)
+        return mark_private(response)
     try:
         return mark_private(FileResponse(picture.image.open("rb")))
     except FileNotFoundError:

@@ -224,3 +224,21 @@ def test_uploads_are_counted_before_they_are_checked(client, monkeypatch):
     assert "La bretelle gauche est déchirée à la couture." in html  # what was typed stays
     # Without photos, the request still goes through: only uploads are held back.
     assert client.post("/reparation/", request_data()).status_code == 302
+
+
+def test_behind_nginx_the_app_checks_and_nginx_sends_the_photo(client, sent, chef, settings):
+    settings.PRIVATE_MEDIA_ACCEL_PREFIX = "/private/"
+    repair, photo = sent
+    staff = Client()
+    staff.force_login(chef)
+
+    response = staff.get(staff_url(repair, photo))
+
+    assert response.status_code == 200
+    assert response["X-Accel-Redirect"] == f"/private/{photo.image.name}"
+    assert response.content == b""
+    assert "no-store" in response["Cache-Control"]
+    # The check still comes first: a stranger gets no redirect to follow.
+    stranger = Client().get(staff_url(repair, photo))
+    assert stranger.status_code == 404
+    assert "X-Accel-Redirect" not in stranger
