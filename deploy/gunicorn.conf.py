@@ -23,3 +23,11 @@ forwarded_allow_ips = "127.0.0.1"
 accesslog = "-"
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
+
+
+def child_exit(server, worker):
+    """With PROMETHEUS_MULTIPROC_DIR, a worker that ends stops counting in /metrics."""
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(worker.pid)

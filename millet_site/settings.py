@@ -56,6 +56,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: every answer, even one another middleware makes, has its id and log line.
+    "millet_site.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # HTML compressed for browsers that ask (whitenoise serves static files
@@ -244,6 +246,9 @@ PRIVATE_MEDIA_ROOT = Path(env_str("PRIVATE_MEDIA_ROOT", str(VAR_DIR / "private")
 # Behind nginx: the internal location that serves PRIVATE_MEDIA_ROOT (e.g.
 # "/private/"); the app checks who may see a repair photo, nginx sends it.
 PRIVATE_MEDIA_ACCEL_PREFIX = env_str("PRIVATE_MEDIA_ACCEL_PREFIX", "")
+# Who may read /metrics besides signed-in staff: client addresses as the site
+# reads them (behind the proxy, the address the proxy saw).
+METRICS_ALLOWED_ADDRESSES = env_list("METRICS_ALLOWED_ADDRESSES", ["127.0.0.1", "::1"])
 # Django serves uploads itself in development; in production the proxy in
 # front of gunicorn should serve MEDIA_ROOT at MEDIA_URL instead.
 SERVE_MEDIA = env_bool("DJANGO_SERVE_MEDIA", default=DEBUG)
@@ -321,12 +326,24 @@ if not DEBUG:
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "{levelname} {name} {message}", "style": "{"}},
-    "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "formatters": {
+        "plain": {"format": "{levelname} {name} {message}", "style": "{"},
+        "json": {"format": "{message}", "style": "{"},
+    },
+    "handlers": {
+        "stderr": {"class": "logging.StreamHandler", "formatter": "plain"},
+        "requests": {"class": "logging.StreamHandler", "formatter": "json"},
+    },
     "root": {"handlers": ["stderr"], "level": env_str("DJANGO_LOG_LEVEL", "INFO")},
     "loggers": {
         # Django's own console handler would print every line a second time.
         "django": {"handlers": [], "level": "INFO", "propagate": True},
         "django.db.backends": {"level": "WARNING"},
+        # One JSON line per request (millet_site.middleware.RequestIdMiddleware).
+        "millet.requests": {
+            "handlers": ["requests"],
+            "level": env_str("DJANGO_REQUEST_LOG_LEVEL", "INFO"),
+            "propagate": False,
+        },
     },
 }

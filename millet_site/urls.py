@@ -5,17 +5,19 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from millet_site import views
+from millet_site import metrics, views
 from millet_site.sitemaps import SITEMAPS
 
 admin.site.site_header = _("Millet administration")
 admin.site.site_title = _("Millet administration")
 
 handler400 = "millet_site.views.bad_request"
+handler500 = "millet_site.views.server_error"
 handler403 = "millet_site.views.permission_denied"
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
+    path("metrics", metrics.metrics, name="metrics"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
     path("favicon.ico", views.favicon, name="favicon"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),

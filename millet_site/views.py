@@ -9,8 +9,9 @@ from django.conf import settings
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.db import DatabaseError, connection
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import redirect, render
+from django.template import loader
 from django.templatetags.static import static
 from django.utils.cache import patch_cache_control
 from django.utils.http import content_disposition_header
@@ -161,3 +162,12 @@ def media(request, path):
     if response.status_code == 200:
         patch_cache_control(response, public=True, max_age=MEDIA_MAX_AGE)
     return response
+
+
+def server_error(request):
+    """The 500 page, rendered without the request's context (whatever failed may fail
+    again), but with the request's id for support."""
+    page = loader.get_template("500.html").render(
+        {"request_id": getattr(request, "request_id", "")}
+    )
+    return HttpResponseServerError(page)
