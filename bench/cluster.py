@@ -21,7 +21,9 @@ It exits non-zero when any of those checks fails. Only 127.0.0.1 is contacted.
 
 import argparse
 import http.client
+import json
 import os
+import random
 import re
 import secrets
 import shutil
@@ -77,13 +79,12 @@ def connect(port, tls):
     return http.client.HTTPConnection("127.0.0.1", port, timeout=30)
 
 
-def manage(env, *args, capture=False):
+def manage(env, *args):
     return subprocess.run(
         [PYTHON, "manage.py", *args],
         cwd=ROOT,
         env=env,
         check=True,
-        capture_output=capture,
         text=True,
     )
 
@@ -173,7 +174,7 @@ class Load:
         return status, content, location
 
     def shop(self, number):
-        rng = __import__("random").Random(number)
+        rng = random.Random(number)
         shopper = Shopper(self.port, True, self.origin)
         while not self.stop.is_set():
             self.get(shopper, "/")
@@ -459,34 +460,34 @@ def start_nginx(workdir, port, server_ports):
 TEMP_PATHS = ["client_body", "proxy", "fastcgi", "uwsgi", "scgi"]
 
 
-def stock(env):
-    script = (
-        "import django, json; django.setup()\n"
-        "from catalog.models import Variant\n"
-        "print(json.dumps(dict(Variant.objects.values_list('sku', 'stock'))))\n"
-    )
+def django_json(env, setup, expression):
+    """`expression` evaluated by Django in a process of its own, against the run's database."""
+    script = f"import django, json; django.setup()\n{setup}\nprint(json.dumps({expression}))\n"
     output = subprocess.run(
         [PYTHON, "-c", script], cwd=ROOT, env=env, check=True, capture_output=True, text=True
     ).stdout
-    return __import__("json").loads(output)
+    return json.loads(output)
+
+
+def stock(env):
+    return django_json(
+        env,
+        "from catalog.models import Variant",
+        "dict(Variant.objects.values_list('sku', 'stock'))",
+    )
 
 
 def database_state(env):
-    script = (
-        "import django, json; django.setup()\n"
+    return django_json(
+        env,
         "from django.db.models import Sum\n"
         "from catalog.models import Variant\n"
-        "from shop.models import Order, OrderLine\n"
-        "taken = dict(OrderLine.objects.exclude(order__status='cancelled')"
-        ".values('sku').annotate(n=Sum('quantity')).values_list('sku', 'n'))\n"
-        "print(json.dumps({'tokens': list(Order.objects.values_list('token', flat=True)),"
-        " 'taken': taken,"
-        " 'stock': dict(Variant.objects.values_list('sku', 'stock'))}))\n"
+        "from shop.models import Order, OrderLine",
+        "{'tokens': list(Order.objects.values_list('token', flat=True)),"
+        " 'taken': dict(OrderLine.objects.exclude(order__status='cancelled')"
+        ".values('sku').annotate(n=Sum('quantity')).values_list('sku', 'n')),"
+        " 'stock': dict(Variant.objects.values_list('sku', 'stock'))}",
     )
-    output = subprocess.run(
-        [PYTHON, "-c", script], cwd=ROOT, env=env, check=True, capture_output=True, text=True
-    ).stdout
-    return __import__("json").loads(output)
 
 
 def report(

@@ -575,8 +575,8 @@ def stock_marks(values):
 
 def stock_flags_refresh(product_ids):
     """Set `in_stock`, `sizes_in_stock` and `colours_in_stock` of these products from
-    their variants. Call it in the transaction that changed the stock: two queries
-    (the variants in stock, then one UPDATE per product whose flags changed)."""
+    their variants. Call it in the transaction that changed the stock: at most three
+    queries (the variants in stock, the products' flags, one UPDATE of those that changed)."""
     product_ids = set(product_ids)
     if not product_ids:
         return
@@ -590,12 +590,16 @@ def stock_flags_refresh(product_ids):
     for product_id, size, colour in in_stock:
         sizes.setdefault(product_id, []).append(size)
         colours.setdefault(product_id, []).append(colour)
-    current = Product.objects.filter(pk__in=product_ids).values_list(
-        "pk", "in_stock", "sizes_in_stock", "colours_in_stock"
-    )
-    for pk, *flags in current:
-        wanted = [pk in sizes, stock_marks(sizes.get(pk, [])), stock_marks(colours.get(pk, []))]
-        if flags != wanted:
-            Product.objects.filter(pk=pk).update(
-                in_stock=wanted[0], sizes_in_stock=wanted[1], colours_in_stock=wanted[2]
-            )
+    flags = ["in_stock", "sizes_in_stock", "colours_in_stock"]
+    changed = []
+    for product in Product.objects.filter(pk__in=product_ids).only("pk", *flags):
+        wanted = (
+            product.pk in sizes,
+            stock_marks(sizes.get(product.pk, [])),
+            stock_marks(colours.get(product.pk, [])),
+        )
+        if tuple(getattr(product, flag) for flag in flags) != wanted:
+            product.in_stock, product.sizes_in_stock, product.colours_in_stock = wanted
+            changed.append(product)
+    if changed:
+        Product.objects.bulk_update(changed, flags)
