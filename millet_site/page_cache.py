@@ -8,14 +8,15 @@ Redis with REDIS_URL), so every worker and server serves them.
 
 What stays the visitor's own:
 
-- The CSRF token. The stored page holds a placeholder where the form's token
-  was; each visitor served the page gets a token of their own in its place
-  (Django's `get_token`, which also gives a visitor without one their own
-  `csrftoken` cookie, as the rendered page would). No other visitor's token,
-  and no cookie of the visitor the page was rendered for, is ever stored.
+- The CSRF token and cookie. A cached page is the same bytes for every visitor:
+  it holds no CSRF token and sets no cookie, neither when it is stored nor
+  when it is served. Its one form, add to cart, is protected by the origin the
+  browser reports (millet_site.csrf); a visitor with a cart is served a page
+  rendered for them, with their own token.
 - Everything else personal: a visitor with a session (a cart, a signed-in
   member of staff) or with a message waiting is never served from the cache,
-  and a page is stored only when its rendering touched no session data.
+  and a page is stored only when its rendering touched no session data and
+  set no cookie but the CSRF one, which is dropped.
 
 Versioned invalidation: each key carries the content version, a number in the
 cache that every change to what these pages show bumps once the change is
@@ -32,14 +33,11 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpResponse
-from django.middleware.csrf import get_token
 from django.utils import timezone
 
 VERSION_KEY = "pages:version"
-# Where a stored page had its CSRF token; not a valid token, so a page that
-# somehow escaped the substitution fails CSRF rather than sharing a token.
-TOKEN_PLACEHOLDER = "csrf-token-of-the-visitor"  # noqa: S105 - a marker, not a secret
-TOKEN = re.compile(rb'(name="csrfmiddlewaretoken" value=")[A-Za-z0-9]{64}(")')
+# The hidden field of `{% csrf_token %}`, taken out of a page before it is stored.
+TOKEN_FIELD = re.compile(rb'<input type="hidden" name="csrfmiddlewaretoken" value="[A-Za-z0-9]*">')
 # Headers of the rendered response kept with the page (the middlewares around
 # this one add theirs again on every answer).
 KEPT_HEADERS = {"content-type", "x-robots-tag", "link", "x-frame-options"}
@@ -102,9 +100,10 @@ class AnonymousPageCacheMiddleware:
     """Serves a stored page before the URL is even resolved, stores a page of an
     `anonymous_page` view after it is rendered.
 
-    It sits after the CSRF middleware (which reads the visitor's CSRF cookie, and
-    sets it on the way out when a page hands the visitor a token) and before
-    the clickjacking one, whose header is stored with the page.
+    It sits before the CSRF middleware, so a page from the cache never meets it
+    (no token, no cookie), and before the clickjacking one, whose header is
+    stored with the page. The visitor whose request renders a page is served
+    it as it was stored, like every later one.
     """
 
     def __init__(self, get_response):
@@ -115,13 +114,14 @@ class AnonymousPageCacheMiddleware:
         if key is not None:
             entry = cache.get(key)
             if entry is not None:
-                return self.serve(request, entry)
+                return self.serve(request, entry, "hit")
             request._page_cache_candidate = key
         response = self.get_response(request)
         key = getattr(request, "_page_cache_key", None)
         if key is not None and self.storable(request, response):
-            cache.set(key, self.entry(response), settings.PAGE_CACHE_SECONDS)
-            response["X-Page-Cache"] = "miss"
+            entry = self.entry(response)
+            cache.set(key, entry, settings.PAGE_CACHE_SECONDS)
+            return self.serve(request, entry, "miss")
         return response
 
     def process_view(self, request, view_func, view_args, view_kwargs):
@@ -159,7 +159,7 @@ class AnonymousPageCacheMiddleware:
         return (
             response.status_code == 200
             and not response.streaming
-            and not response.cookies
+            and not set(response.cookies) - {settings.CSRF_COOKIE_NAME}
             and response.get("Content-Type", "").startswith("text/html")
             and "private" not in response.get("Cache-Control", "")
             and not (session is not None and (session.modified or not session.is_empty()))
@@ -167,18 +167,13 @@ class AnonymousPageCacheMiddleware:
 
     @staticmethod
     def entry(response):
-        content = TOKEN.sub(rb"\g<1>" + TOKEN_PLACEHOLDER.encode() + rb"\g<2>", response.content)
+        content = TOKEN_FIELD.sub(b"", response.content)
         headers = {k: v for k, v in response.items() if k.lower() in KEPT_HEADERS}
         return {"content": content, "headers": headers}
 
     @staticmethod
-    def serve(request, entry):
-        content = entry["content"]
-        if request.method == "HEAD":
-            content = b""
-        placeholder = TOKEN_PLACEHOLDER.encode()
-        if placeholder in content:
-            content = content.replace(placeholder, get_token(request).encode())
+    def serve(request, entry, outcome):
+        content = b"" if request.method == "HEAD" else entry["content"]
         response = HttpResponse(content, headers=entry["headers"])
-        response["X-Page-Cache"] = "hit"
+        response["X-Page-Cache"] = outcome
         return response

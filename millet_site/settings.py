@@ -69,11 +69,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     # Before anything reads a body: an oversized upload is refused unread.
     "millet_site.middleware.RequestSizeLimitMiddleware",
+    # Anonymous visitors' pages from the shared cache (millet_site.page_cache),
+    # before the CSRF middleware: a cached page carries no token and no cookie.
+    "millet_site.page_cache.AnonymousPageCacheMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    # Anonymous visitors' pages from the shared cache (millet_site.page_cache).
-    "millet_site.page_cache.AnonymousPageCacheMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into its page.
     "axes.middleware.AxesMiddleware",

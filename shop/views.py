@@ -9,6 +9,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from millet_site.csrf import same_origin_form
 from millet_site.http import private_page
 from millet_site.page_cache import anonymous_page
 from shop.cart import FREE_DELIVERY_FROM, Cart, totals
@@ -35,6 +36,8 @@ def _back(request, fallback):
     return redirect(fallback)
 
 
+# Its form is on the product pages, served from the cache without a token.
+@same_origin_form
 @require_POST
 def cart_add(request):
     form = AddToCartForm(request.POST)

@@ -232,3 +232,25 @@ def test_a_shopper_whose_confirmation_never_arrived_goes_back_to_the_checkout_an
     assert Order.objects.count() == 1
     variant.refresh_from_db()
     assert variant.stock == 3
+
+
+def test_a_shopper_adds_to_cart_from_a_page_served_from_the_cache(journey, settings):
+    """The cached page carries no token and sets no cookie; Chromium's own Sec-Fetch-Site
+    and Origin headers let its form through."""
+    settings.PAGE_CACHE_SECONDS = 600
+    product = make_product(name="Sac à dos Hiker 30", price="79.90")
+    make_variant(product=product, size="", colour="Rouge", stock=3)
+    page = journey.page
+
+    first = page.goto(journey.base_url + product.get_absolute_url())
+    served = page.reload()
+    journey.check()
+
+    assert (first.headers["x-page-cache"], served.headers["x-page-cache"]) == ("miss", "hit")
+    assert page.context.cookies() == []
+    page.get_by_role("radio", name=re.compile("Taille unique · Rouge")).check()
+    page.get_by_role("button", name="Ajouter au panier").click()
+    page.wait_for_url("**/panier/")
+    journey.check()
+    expect(page.get_by_role("link", name="Sac à dos Hiker 30")).to_be_visible()
+    expect(page.locator(".cart-count")).to_have_text(re.compile(r"^\s*1 article"))
