@@ -7,10 +7,13 @@ from django.db.models import Count
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, ngettext_lazy
+from import_export.admin import ImportExportMixin
+from import_export.formats.base_formats import CSV, XLSX
 from modeltranslation.admin import TranslationAdmin, TranslationStackedInline
 
 from catalog.images import make_renditions
 from catalog.models import Activity, Category, Product, ProductImage, Variant
+from catalog.resources import ProductResource, VariantResource
 
 LOW_STOCK = 5
 # The image is required and shown as a preview: a plain file input, which
@@ -109,8 +112,20 @@ class ProductImageInline(TranslationStackedInline):
         return thumbnail(image if image.pk else None, size=96)
 
 
+class CatalogImportExport(ImportExportMixin):
+    """Import and export buttons on a list: CSV or XLSX, a preview row by row, then all
+    rows or none (catalog/resources.py)."""
+
+    formats = [CSV, XLSX]
+
+    def get_import_data_kwargs(self, **kwargs):
+        # The confirmed import, like its preview, saves nothing if one row is invalid.
+        return {**super().get_import_data_kwargs(**kwargs), "rollback_on_validation_errors": True}
+
+
 @admin.register(Product)
-class ProductAdmin(TranslationAdmin):
+class ProductAdmin(CatalogImportExport, TranslationAdmin):
+    resource_classes = [ProductResource]
     list_display = [
         "cover",
         "name",
@@ -294,13 +309,32 @@ class ProductAdmin(TranslationAdmin):
 
 
 @admin.register(Variant)
-class VariantAdmin(TranslationAdmin):
+class VariantAdmin(CatalogImportExport, TranslationAdmin):
+    resource_classes = [VariantResource]
     list_display = ["sku", "product", "size", "colour", "stock"]
     list_select_related = ["product"]
     list_editable = ["stock"]
     list_filter = ["product__category", "product__brand"]
     search_fields = ["sku", "product__name_fr", "product__name_en"]
     autocomplete_fields = ["product"]
+
+    def get_changelist_form(self, request, **kwargs):
+        return StockCellForm
+
+
+class StockCellForm(forms.ModelForm):
+    """The stock cell of the variants' list: an input named for its variant, since the
+    column's header is no label to a screen reader."""
+
+    class Meta:
+        model = Variant
+        fields = ["stock"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["stock"].widget.attrs["aria-label"] = _("Stock of %(sku)s") % {
+            "sku": self.instance.sku
+        }
 
 
 @admin.register(ProductImage)

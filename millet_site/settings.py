@@ -47,6 +47,8 @@ INSTALLED_APPS = [
     "django_filters",
     "django_tasks_db",
     "axes",
+    # The catalogue in bulk, CSV and XLSX (catalog/resources.py).
+    "import_export",
     "heritage",
     "shop",
     "repairs",
@@ -173,6 +175,13 @@ else:
 # on them, in seconds (0 turns it off). Any change to what they show renders
 # them again at once; this only bounds how long an unchanged page is kept.
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 600)
+
+# The catalogue in bulk (catalog/resources.py): one transaction per file, and
+# editors of a model (its "change" permission) alone may import it.
+IMPORT_EXPORT_USE_TRANSACTIONS = True
+IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "change"
+IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
+IMPORT_EXPORT_TMP_STORAGE_CLASS = "catalog.resources.PrivateImportStorage"
 
 # How long shoppers' details are kept, in days (the privacy page says the
 # same): orders for the accounting period from the day they are placed,

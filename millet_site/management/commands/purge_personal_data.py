@@ -1,11 +1,10 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
+from millet_site.management.progress import show_progress
 from millet_site.personal_data import past_retention
 from repairs.services import repair_anonymise
 from shop.services import order_anonymise
-
-BAR_WIDTH = 30
 
 
 class Command(BaseCommand):
@@ -52,7 +51,7 @@ class Command(BaseCommand):
         work += [(repair_anonymise, "repair", repair) for repair in repairs]
         for done, (anonymise, kind, record) in enumerate(work, start=1):
             anonymise(**{kind: record, "even_if_open": True})
-            self.progress(done, len(work))
+            show_progress(self.stdout, done, len(work))
         if work:
             self.stdout.write("")
         deleted, _ = due.expired_sessions.delete()
@@ -62,12 +61,3 @@ class Command(BaseCommand):
                 f"request(s); deleted {deleted} expired session(s)."
             )
         )
-
-    def progress(self, done: int, total: int) -> None:
-        """A bar on a terminal; nothing in a log, where the summary line says it all."""
-        if not self.stdout.isatty():
-            return
-        filled = BAR_WIDTH * done // total
-        bar = "#" * filled + "-" * (BAR_WIDTH - filled)
-        self.stdout.write(f"\r[{bar}] {done}/{total}", ending="")
-        self.stdout.flush()

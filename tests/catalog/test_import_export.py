@@ -1,0 +1,218 @@
+"""The catalogue in bulk: products and stock from CSV and XLSX, all rows or none."""
+
+import csv
+import io
+import re
+
+import pytest
+from django.contrib.auth.models import Group, Permission, User
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import CommandError, call_command
+from django.test import Client
+from openpyxl import load_workbook
+
+from catalog.models import Product, Variant
+from tests.factories import NO_BREAK, make_category, make_product, make_variant
+
+pytestmark = pytest.mark.django_db
+
+VARIANT_COLUMNS = ["sku", "product", "size_fr", "size_en", "colour_fr", "colour_en", "stock"]
+
+
+@pytest.fixture
+def catalogue():
+    tent = make_category(name="Sacs à dos", slug="sacs-a-dos")
+    hiker = make_product(name="Sac Hiker 30", slug="sac-hiker-30", category=tent, price="79.90")
+    trek = make_product(name="Sac Trek 45", slug="sac-trek-45", category=tent, price="129.00")
+    make_variant(product=hiker, sku="HIKER-30-M", size="M", colour="Rouge", stock=4)
+    make_variant(product=hiker, sku="HIKER-30-L", size="L", colour="Rouge", stock=0)
+    make_variant(product=trek, sku="TREK-45-U", size="", colour="Bleu", stock=2)
+    return hiker, trek
+
+
+def write_csv(path, rows, columns=VARIANT_COLUMNS):
+    with path.open("w", newline="", encoding="utf-8") as file:
+        writer = csv.writer(file)
+        writer.writerow(columns)
+        writer.writerows(rows)
+    return path
+
+
+def state():
+    """Everything an import could change, to compare before and after."""
+    variants = Variant.objects.order_by("sku").values_list(
+        "sku", "product__slug", "size_fr", "size_en", "colour_fr", "colour_en", "stock"
+    )
+    products = Product.objects.order_by("slug").values_list(
+        "slug",
+        "name_fr",
+        "name_en",
+        "category__slug",
+        "price",
+        "tier",
+        "made_in_france",
+        "is_published",
+        "in_stock",
+        "sizes_in_stock",
+    )
+    return list(variants), list(products)
+
+
+def stock_of(sku):
+    return Variant.objects.get(sku=sku).stock
+
+
+def test_a_dry_run_reports_and_changes_nothing(catalogue, tmp_path):
+    before = state()
+    file = write_csv(
+        tmp_path / "stock.csv",
+        [
+            ["HIKER-30-M", "sac-hiker-30", "M", "", "Rouge", "", "9"],
+            ["HIKER-30-XL", "sac-hiker-30", "XL", "", "Rouge", "", "3"],
+        ],
+    )
+    out = io.StringIO()
+
+    call_command("import_catalog", "variants", str(file), "--dry-run", stdout=out)
+
+    assert "1 new, 1 updated, 0 unchanged, of 2 row(s)." in out.getvalue()
+    assert "Dry run: nothing changed." in out.getvalue()
+    assert state() == before
+
+
+def test_one_bad_row_stops_the_whole_file_and_is_named(catalogue, tmp_path):
+    before = state()
+    file = write_csv(
+        tmp_path / "stock.csv",
+        [
+            ["HIKER-30-M", "sac-hiker-30", "M", "", "Rouge", "", "9"],
+            ["HIKER-30-L", "sac-hiker-30", "L", "", "Rouge", "", "-2"],
+            ["TREK-45-U", "no-such-product", "", "", "Bleu", "", "5"],
+        ],
+    )
+    err = io.StringIO()
+
+    with pytest.raises(CommandError, match="Nothing imported: 2 row"):
+        call_command("import_catalog", "variants", str(file), stderr=err)
+
+    report = err.getvalue()
+    assert re.search(r"^Row 2: stock: .*0", report, re.MULTILINE)
+    assert re.search(r"^Row 3: .*", report, re.MULTILINE)
+    assert "Row 1" not in report
+    # The good first row was not saved either.
+    assert state() == before
+
+
+def test_an_export_imported_again_changes_nothing(catalogue, tmp_path):
+    before = state()
+    for kind, name in [("variants", "stock.csv"), ("products", "products.xlsx")]:
+        call_command("export_catalog", kind, str(tmp_path / name), stdout=io.StringIO())
+        out = io.StringIO()
+        call_command("import_catalog", kind, str(tmp_path / name), stdout=out)
+        assert "0 new, 0 updated" in out.getvalue()
+
+    assert state() == before
+    rows = list(csv.reader((tmp_path / "stock.csv").open(encoding="utf-8")))
+    assert rows[0] == VARIANT_COLUMNS
+    assert ["HIKER-30-M", "sac-hiker-30", "M", "", "Rouge", "", "4"] in rows
+    sheet = load_workbook(tmp_path / "products.xlsx").active
+    assert [cell.value for cell in sheet[1]][:4] == ["slug", "name_fr", "name_en", "category"]
+    assert sheet.max_row == 3
+
+
+def test_stock_from_a_file_shows_on_the_product_page_and_in_the_filters(catalogue, tmp_path):
+    hiker, _ = catalogue
+    page = Client().get(hiker.get_absolute_url()).content.decode().translate(NO_BREAK)
+    assert page.count("Épuisé") == 1  # size L
+
+    file = write_csv(
+        tmp_path / "stock.csv", [["HIKER-30-L", "sac-hiker-30", "L", "", "Rouge", "", "6"]]
+    )
+    call_command("import_catalog", "variants", str(file), stdout=io.StringIO())
+
+    page = Client().get(hiker.get_absolute_url()).content.decode().translate(NO_BREAK)
+    assert "Épuisé" not in page
+    hiker.refresh_from_db()
+    assert hiker.sizes_in_stock == "|L|M|"
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("stock.txt", b"sku,stock\n", "expected a .csv or .xlsx file"),
+        ("stock.xlsx", b"not a spreadsheet", "cannot be read as xlsx"),
+    ],
+)
+def test_a_file_that_is_not_a_table_gets_a_clear_message(
+    catalogue, tmp_path, name, content, message
+):
+    file = tmp_path / name
+    file.write_bytes(content)
+
+    with pytest.raises(CommandError, match=message):
+        call_command("import_catalog", "variants", str(file))
+
+
+# The admin: the same resources behind the Import and Export buttons.
+
+
+def editor(client, *codenames):
+    group = Group.objects.create(name="Catalogue")
+    group.permissions.set(Permission.objects.filter(codename__in=codenames))
+    user = User.objects.create_user("editrice", password="pw-edit-1", is_staff=True)
+    user.groups.add(group)
+    client.force_login(user)
+    return client
+
+
+def upload(rows, name="stock.csv"):
+    text = io.StringIO()
+    writer = csv.writer(text)
+    writer.writerow(VARIANT_COLUMNS)
+    writer.writerows(rows)
+    return SimpleUploadedFile(name, text.getvalue().encode(), content_type="text/csv")
+
+
+def preview(client, rows):
+    """Upload a file on the variants' import page; returns the preview's response."""
+    form = client.get("/admin/catalog/variant/import/").context["form"]
+    csv_choice = next(value for value, label in form.fields["format"].choices if label == "csv")
+    return client.post(
+        "/admin/catalog/variant/import/",
+        {"format": csv_choice, "import_file": upload(rows), "resource": "0"},
+    )
+
+
+def test_an_editor_previews_then_confirms_an_import_in_the_admin(catalogue, client):
+    editor(client, "view_variant", "change_variant", "add_variant")
+    rows = [["HIKER-30-L", "sac-hiker-30", "L", "", "Rouge", "", "6"]]
+
+    shown = preview(client, rows)
+
+    assert shown.status_code == 200
+    assert stock_of("HIKER-30-L") == 0  # the preview saved nothing
+    confirm = shown.context["confirm_form"]
+    assert confirm is not None
+    done = client.post("/admin/catalog/variant/process_import/", confirm.initial, follow=True)
+    assert done.status_code == 200
+    assert stock_of("HIKER-30-L") == 6
+
+
+def test_the_admin_preview_names_a_bad_row_and_offers_no_confirmation(catalogue, client):
+    editor(client, "view_variant", "change_variant", "add_variant")
+
+    shown = preview(client, [["HIKER-30-M", "sac-hiker-30", "M", "", "Rouge", "", "-1"]])
+
+    assert shown.status_code == 200
+    assert shown.context.get("confirm_form") is None
+    assert shown.context["result"].has_validation_errors()
+    assert stock_of("HIKER-30-M") == 4
+
+
+def test_only_editors_of_the_catalogue_import_and_viewers_only_export(catalogue, client):
+    editor(client, "view_variant")
+
+    assert client.get("/admin/catalog/variant/import/").status_code == 403
+    export = client.get("/admin/catalog/variant/export/")
+    assert export.status_code == 200
+    assert Client().get("/admin/catalog/variant/import/").status_code == 302  # to the login
