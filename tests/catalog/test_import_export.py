@@ -216,3 +216,32 @@ def test_only_editors_of_the_catalogue_import_and_viewers_only_export(catalogue,
     export = client.get("/admin/catalog/variant/export/")
     assert export.status_code == 200
     assert Client().get("/admin/catalog/variant/import/").status_code == 302  # to the login
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "format_label"),
+    [
+        ("stock.xlsx", b"PK\x03\x04 not really a workbook", "xlsx"),
+        ("stock.csv", b"\xff\xfe\x00garbage\x00\x00", "csv"),
+        ("stock.csv", b"", "csv"),
+        ("stock.csv", b"colour,stock\nRouge,3\n", "csv"),
+    ],
+)
+def test_a_hostile_upload_in_the_admin_gets_a_message_not_an_error(
+    catalogue, client, name, content, format_label
+):
+    editor(client, "view_variant", "change_variant", "add_variant")
+    before = state()
+    form = client.get("/admin/catalog/variant/import/").context["form"]
+    choice = next(value for value, label in form.fields["format"].choices if label == format_label)
+
+    shown = client.post(
+        "/admin/catalog/variant/import/",
+        {"format": choice, "import_file": SimpleUploadedFile(name, content), "resource": "0"},
+    )
+
+    assert shown.status_code == 200
+    assert shown.context.get("confirm_form") is None
+    page = shown.content.decode()
+    assert 'class="errorlist' in page or 'class="errornote' in page or "Erreurs" in page, page
+    assert state() == before
