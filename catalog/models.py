@@ -603,3 +603,8 @@ def stock_flags_refresh(product_ids):
             changed.append(product)
     if changed:
         Product.objects.bulk_update(changed, flags)
+    # The one link back from the catalogue: waiting back-in-stock alerts, sent once
+    # this transaction commits, for the products that have a variant in stock.
+    from alerts.services import stock_alerts_restocked
+
+    stock_alerts_restocked(sizes.keys())

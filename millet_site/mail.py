@@ -35,12 +35,21 @@ def enqueue_on_commit(task, **kwargs) -> None:
 
 
 def render_email(
-    *, subject: str, template: str, context: dict, to: list[str], language: str
+    *,
+    subject: str,
+    template: str,
+    context: dict,
+    to: list[str],
+    language: str,
+    subject_values: dict | None = None,
 ) -> EmailMultiAlternatives:
-    """A text + HTML e-mail from `<template>.txt` and `<template>.html`, in `language`."""
+    """A text + HTML e-mail from `<template>.txt` and `<template>.html`, in `language`.
+
+    `subject` is a lazy translation, filled with `subject_values` once `language` is
+    active (a string formatted before would stay in the language of the worker)."""
     with translation.override(language):
         message = EmailMultiAlternatives(
-            subject=str(subject),
+            subject=str(subject) % (subject_values or {}),
             body=render_to_string(f"{template}.txt", context),
             to=to,
         )

@@ -1,8 +1,10 @@
-"""Shoppers' personal data across the shop and the repair service: the right of access
+"""Shoppers' personal data across the shop, the repair service and the back-in-stock
+alerts: the right of access
 (everything held for an e-mail address) and the retention periods (what is past them).
 
 The writes themselves are the apps' services, `order_anonymise` and
-`repair_anonymise`; this module only finds the records and gathers them.
+`repair_anonymise`; this module only finds the records and gathers them. An
+alert is nothing but an address: past its period it is deleted whole.
 """
 
 import base64
@@ -11,11 +13,18 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.sessions.models import Session
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from alerts.models import StockAlert
 from repairs.models import RepairPhoto, RepairRequest
 from shop.models import Order
+
+# Days a back-in-stock alert is kept: never confirmed, from the day it was
+# asked for; once its restock was seen, from that day (time for the e-mail's
+# retries and for the shopper to order).
+ALERT_UNCONFIRMED_DAYS = 7
+ALERT_SPENT_DAYS = 30
 
 
 def export_for(email: str) -> dict:
@@ -33,11 +42,17 @@ def export_for(email: str) -> dict:
         .prefetch_related("history", "photos")
         .order_by("created_at")
     )
+    alerts = (
+        StockAlert.objects.filter(email__iexact=email)
+        .select_related("variant__product")
+        .order_by("created_at")
+    )
     return {
         "email": email,
         "exported_at": timezone.now().isoformat(),
         "orders": [_order(order) for order in orders],
         "repair_requests": [_repair(repair) for repair in repairs],
+        "stock_alerts": [_alert(alert) for alert in alerts],
     }
 
 
@@ -100,6 +115,22 @@ def _repair(repair: RepairRequest) -> dict:
     }
 
 
+def _alert(alert: StockAlert) -> dict:
+    def moment(value):
+        return value.isoformat() if value else None
+
+    return {
+        "product": alert.variant.product.name,
+        "sku": alert.variant.sku,
+        "email": alert.email,
+        "language": alert.language,
+        "asked_at": alert.created_at.isoformat(),
+        "confirmed_at": moment(alert.confirmed_at),
+        "restock_seen_at": moment(alert.notified_at),
+        "emailed_at": moment(alert.emailed_at),
+    }
+
+
 def _photo(photo: RepairPhoto) -> dict:
     try:
         with photo.image.open("rb") as file:
@@ -116,12 +147,15 @@ class PastRetention:
     now: datetime
     orders: QuerySet
     repairs: QuerySet
+    stock_alerts: QuerySet
     expired_sessions: QuerySet
 
 
 def past_retention(now: datetime | None = None) -> PastRetention:
     """Orders placed more than ORDER_RETENTION_DAYS ago and repair requests untouched for
-    REPAIR_RETENTION_DAYS, whose details are still held; sessions past their expiry."""
+    REPAIR_RETENTION_DAYS, whose details are still held; back-in-stock alerts left
+    unconfirmed for ALERT_UNCONFIRMED_DAYS or spent for ALERT_SPENT_DAYS; sessions past
+    their expiry."""
     now = now or timezone.now()
     order_cutoff = now - timedelta(days=settings.ORDER_RETENTION_DAYS)
     repair_cutoff = now - timedelta(days=settings.REPAIR_RETENTION_DAYS)
@@ -133,5 +167,9 @@ def past_retention(now: datetime | None = None) -> PastRetention:
         repairs=RepairRequest.objects.filter(
             anonymised_at=None, updated_at__lt=repair_cutoff
         ).order_by("updated_at"),
+        stock_alerts=StockAlert.objects.filter(
+            Q(confirmed_at=None, created_at__lt=now - timedelta(days=ALERT_UNCONFIRMED_DAYS))
+            | Q(notified_at__lt=now - timedelta(days=ALERT_SPENT_DAYS))
+        ),
         expired_sessions=Session.objects.filter(expire_date__lt=now),
     )

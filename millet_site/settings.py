@@ -36,7 +36,8 @@ INSTALLED_APPS = [
     "catalog",
     # Before the admin, so that the admin sees the French and English fields.
     "modeltranslation",
-    "django.contrib.admin",
+    # Django's admin, with the shop's own site (its name and dashboard).
+    "millet_site.admin_apps.MilletAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -52,6 +53,7 @@ INSTALLED_APPS = [
     "heritage",
     "shop",
     "repairs",
+    "alerts",
     "pages",
     # The project's own commands (purge_personal_data).
     "millet_site",

@@ -3,13 +3,9 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
-from django.utils.translation import gettext_lazy as _
 
 from millet_site import metrics, views
 from millet_site.sitemaps import SITEMAPS
-
-admin.site.site_header = _("Millet administration")
-admin.site.site_title = _("Millet administration")
 
 handler400 = "millet_site.views.bad_request"
 handler500 = "millet_site.views.server_error"
@@ -30,6 +26,7 @@ urlpatterns += i18n_patterns(
     path("", include("shop.urls")),
     path("", include("heritage.urls")),
     path("", include("repairs.urls")),
+    path("", include("alerts.urls")),
     path("", include("pages.urls")),
     path(
         "admin/donnees-personnelles/",

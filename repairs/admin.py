@@ -1,15 +1,19 @@
 from datetime import timedelta
 
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.functional import lazy
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from millet_site.admin_tools import ErasedFilter, erase_action
+from repairs.forms import RepairMoveForm
 from repairs.models import RepairPhoto, RepairRequest, RepairStatusChange, Status
 from repairs.services import (
     PERSONAL_FIELDS,
@@ -91,10 +95,16 @@ class PhotoInline(admin.TabularInline):
         )
 
 
+def _move_label(status):
+    return _("Move to: %(status)s") % {"status": status.label}
+
+
+# Formatted when the list is shown, in the language of whoever reads it.
+move_label = lazy(_move_label, str)
+
+
 def advance_action(status):
-    @admin.action(
-        description=_("Move to: %(status)s") % {"status": status.label}, permissions=["change"]
-    )
+    @admin.action(description=move_label(status), permissions=["change"])
     def action(modeladmin, request, queryset):
         for repair in queryset:
             try:
@@ -179,7 +189,49 @@ class RepairRequestAdmin(admin.ModelAdmin):
             self.photo_view,
             name="repairs_repairrequest_photo",
         )
-        return [photo, *super().get_urls()]
+        move = path(
+            "<int:request_id>/move/",
+            self.admin_site.admin_view(self.move_view),
+            name="repairs_repairrequest_move",
+        )
+        return [photo, move, *super().get_urls()]
+
+    def move_view(self, request, request_id):
+        """Staff who may change repair requests move one to its next step with a message
+        for the shopper, through `repair_advance` (which e-mails them); a move it refuses
+        is shown with its reason and nothing changes."""
+        repair = get_object_or_404(RepairRequest, pk=request_id)
+        if not self.has_change_permission(request, repair):
+            raise PermissionDenied
+        form = RepairMoveForm(request.POST or None, repair=repair)
+        if request.method == "POST" and form.is_valid():
+            to_status = Status(form.cleaned_data["to_status"])
+            try:
+                repair_advance(
+                    repair=repair,
+                    to_status=to_status,
+                    by_user=request.user,
+                    note=form.cleaned_data["note"],
+                )
+            except MoveRefused as reason:
+                form.add_error(None, str(reason))
+            else:
+                self.log_change(request, repair, _("Moved to: %s") % to_status.label)
+                self.message_user(
+                    request,
+                    _("%(reference)s is now “%(status)s”; the shopper is e-mailed within a minute.")
+                    % {"reference": repair.reference, "status": to_status.label},
+                    messages.SUCCESS,
+                )
+                return redirect("admin:repairs_repairrequest_change", repair.pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Move %(reference)s to its next step") % {"reference": repair.reference},
+            "opts": self.opts,
+            "original": repair,
+            "form": form,
+        }
+        return TemplateResponse(request, "admin/repairs/repairrequest/move.html", context)
 
     def photo_view(self, request, request_id, photo_id):
         """A shopper's photo, for staff allowed to view repair requests; 404 for anyone else,

@@ -6,7 +6,8 @@ from django.utils.translation import gettext_lazy as _
 from catalog.images import photo_reencode
 from catalog.models import Product
 from millet_site.forms import FrenchPhoneField, FrenchPostcodeField
-from repairs.services import MAX_PHOTOS
+from repairs.models import Status
+from repairs.services import MAX_PHOTOS, TRANSITIONS
 
 
 class MultipleImageInput(forms.ClearableFileInput):
@@ -104,3 +105,23 @@ class TrackingForm(forms.Form):
 
     def clean_reference(self):
         return self.cleaned_data["reference"].strip().upper()
+
+
+class RepairMoveForm(forms.Form):
+    """Staff: the next step of a repair and what the shopper reads about it (admin)."""
+
+    to_status = forms.ChoiceField(label=_("Next step"))
+    note = forms.CharField(
+        label=_("Message to the shopper"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4, "cols": 60}),
+        help_text=_("Shown on the tracking page and in the e-mail the shopper receives."),
+    )
+
+    def __init__(self, *args, repair, **kwargs):
+        super().__init__(*args, **kwargs)
+        allowed = TRANSITIONS[repair.status]
+        self.fields["to_status"].choices = [
+            (status.value, status.label) for status in Status if status in allowed
+        ]

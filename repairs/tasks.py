@@ -29,7 +29,8 @@ def repair_email_send(*, change_id: int, attempt: int = 1) -> str:
         tracking_url = settings.SITE_URL + reverse("repairs:tracking")
     template = "received" if change.status == Status.SUBMITTED else "status"
     message = render_email(
-        subject=_("Your Millet repair %(reference)s") % {"reference": repair.reference},
+        subject=_("Your Millet repair %(reference)s"),
+        subject_values={"reference": repair.reference},
         template=f"repairs/emails/{template}",
         context={"repair": repair, "change": change, "tracking_url": tracking_url},
         to=[repair.email],

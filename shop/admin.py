@@ -1,10 +1,16 @@
+from decimal import Decimal
+
+from django import forms
 from django.contrib import admin, messages
+from django.db.models import Count, Sum
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from modeltranslation.admin import TranslationAdmin
 
 from millet_site.admin_tools import ErasedFilter, erase_action
-from shop.models import Order, OrderLine, Store
+from shop.models import Order, OrderLine, Return, ReturnLine, Store
+from shop.returns import ReturnRefused, refund_ceiling, return_receive, return_refund
 from shop.services import (
     PERSONAL_FIELDS,
     TransitionRefused,
@@ -107,6 +113,21 @@ class EmailSentFilter(admin.SimpleListFilter):
         return queryset
 
 
+class PreparationFilter(admin.SimpleListFilter):
+    """Orders waiting to be packed (`Order.objects.to_prepare()`), as the dashboard counts them."""
+
+    title = _("preparation")
+    parameter_name = "prepare"
+
+    def lookups(self, request, model_admin):
+        return [("todo", _("To prepare"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "todo":
+            return queryset.to_prepare()
+        return queryset
+
+
 @admin.register(Order)
 class OrderAdmin(admin.ModelAdmin):
     list_display = [
@@ -122,6 +143,7 @@ class OrderAdmin(admin.ModelAdmin):
     ]
     list_filter = [
         "status",
+        PreparationFilter,
         EmailSentFilter,
         "delivery",
         "payment_method",
@@ -180,3 +202,149 @@ class OrderAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False  # orders come from the checkout
+
+
+class ReturnLineInline(admin.TabularInline):
+    model = ReturnLine
+    extra = 0
+    can_delete = False
+    fields = ["order_line", "quantity", "amount", "resaleable"]
+    readonly_fields = ["order_line", "quantity", "amount"]
+
+    @admin.display(description=_("amount (€)"))
+    def amount(self, line):
+        return line.amount
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def get_readonly_fields(self, request, obj=None):
+        # Resaleable or not is decided on inspection, before the parcel is received.
+        if obj is not None and obj.status != Return.Status.REQUESTED:
+            return [*self.readonly_fields, "resaleable"]
+        return self.readonly_fields
+
+
+class ReturnAdminForm(forms.ModelForm):
+    """The refund, entered once the parcel is received and inspected."""
+
+    amount = forms.DecimalField(
+        label=_("refund (€)"), required=False, min_value=Decimal("0.01"), decimal_places=2
+    )
+    method = forms.ChoiceField(
+        label=_("refund method"),
+        required=False,
+        choices=[("", "---------"), *Return.RefundMethod.choices],
+    )
+    on = forms.DateField(label=_("refunded on"), required=False)
+
+    class Meta:
+        model = Return
+        fields = []
+
+    def clean(self):
+        cleaned = super().clean()
+        given = [cleaned.get(name) for name in ("amount", "method", "on")]
+        if any(given) and not all(given):
+            raise forms.ValidationError(_("Give the refund's amount, method and date together."))
+        if all(given):
+            if self.instance.status != Return.Status.RECEIVED:
+                raise forms.ValidationError(
+                    _("Record the refund once the return is received and inspected.")
+                )
+            ceiling = refund_ceiling(self.instance)
+            if cleaned["amount"] > ceiling:
+                self.add_error(
+                    "amount", _("At most %(ceiling)s € for this return.") % {"ceiling": ceiling}
+                )
+            if cleaned["on"] > timezone.localdate():
+                self.add_error("on", _("The refund date cannot be in the future."))
+        return cleaned
+
+
+@admin.action(
+    description=_("Mark as received (resaleable items go back on sale)"), permissions=["change"]
+)
+def receive(modeladmin, request, queryset):
+    received = 0
+    for parcel in queryset:
+        try:
+            return_receive(parcel=parcel)
+            received += 1
+        except ReturnRefused as refusal:
+            modeladmin.message_user(request, f"{parcel}: {refusal}", messages.ERROR)
+    if received:
+        modeladmin.message_user(
+            request,
+            ngettext("%(count)s return received.", "%(count)s returns received.", received)
+            % {"count": received},
+            messages.SUCCESS,
+        )
+
+
+@admin.register(Return)
+class ReturnAdmin(admin.ModelAdmin):
+    form = ReturnAdminForm
+    list_display = ["order", "created_at", "reason", "status", "refund_amount", "refunded_on"]
+    list_filter = ["status", "reason", "refund_method", "refunded_on"]
+    list_select_related = ["order"]
+    search_fields = ["order__number", "order__email"]
+    date_hierarchy = "created_at"
+    inlines = [ReturnLineInline]
+    actions = [receive]
+    readonly_fields = [
+        "order",
+        "reason",
+        "comment",
+        "status",
+        "created_at",
+        "received_at",
+        "restocked_at",
+        "refund_amount",
+        "refund_method",
+        "refunded_on",
+    ]
+    fieldsets = [
+        (None, {"fields": ["order", ("reason", "status"), "comment"]}),
+        (None, {"fields": [("created_at", "received_at", "restocked_at")]}),
+        (
+            _("Refund"),
+            {
+                "fields": [
+                    ("refund_amount", "refund_method", "refunded_on"),
+                    ("amount", "method", "on"),
+                ]
+            },
+        ),
+    ]
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or obj.status != Return.Status.RECEIVED:
+            # The refund is entered once, after the parcel is received.
+            name, options = fieldsets[2]
+            fieldsets = [*fieldsets[:2], (name, {"fields": [options["fields"][0]]})]
+        return fieldsets
+
+    def has_add_permission(self, request):
+        return False  # returns come from the shopper's order page
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # kept for the accounts
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        data = form.cleaned_data
+        if data.get("amount"):
+            return_refund(parcel=obj, amount=data["amount"], method=data["method"], on=data["on"])
+
+    def changelist_view(self, request, extra_context=None):
+        response = super().changelist_view(request, extra_context)
+        changelist = getattr(response, "context_data", {}).get("cl")
+        if changelist is not None:
+            response.context_data["totals"] = changelist.queryset.aggregate(
+                returns=Count("pk"),
+                refunded=Count("refund_amount"),
+                refund_total=Sum("refund_amount", default=Decimal(0)),
+            )
+        return response

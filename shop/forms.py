@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from catalog.models import Variant
 from millet_site.forms import FrenchPhoneField, FrenchPostcodeField
 from shop.cart import MAX_QUANTITY
-from shop.models import Order, Store
+from shop.models import Order, Return, Store
 
 
 class AddToCartForm(forms.Form):
@@ -84,3 +84,42 @@ class CheckoutForm(forms.Form):
                 "payment_method", _("Paying at the store is only possible with click and collect.")
             )
         return data
+
+
+class ReturnForm(forms.Form):
+    """What the shopper sends back: a quantity for each line still returnable, a reason."""
+
+    reason = forms.ChoiceField(label=_("Why are you returning it?"), choices=Return.Reason.choices)
+    comment = forms.CharField(
+        label=_("Anything we should know"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, lines, available, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.lines = []
+        for line in lines:
+            most = available.get(line.pk, 0)
+            if most <= 0:
+                continue
+            label = line.product_name + (f" ({line.variant_label})" if line.variant_label else "")
+            name = f"line_{line.pk}"
+            self.fields[name] = forms.IntegerField(
+                label=label, min_value=0, max_value=most, initial=0, required=False
+            )
+            self.lines.append((line, name))
+        self.order_fields([*(name for _, name in self.lines), "reason", "comment"])
+
+    def line_fields(self):
+        return [self[name] for _, name in self.lines]
+
+    def quantities(self):
+        return {line.pk: self.cleaned_data.get(name) or 0 for line, name in self.lines}
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.errors and not any(self.quantities().values()):
+            raise forms.ValidationError(_("Choose at least one item to return."))
+        return cleaned

@@ -5,7 +5,8 @@ from urllib.parse import urlencode
 
 from django.core.validators import RegexValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Count, Q, Sum
+from django.db.models.functions import TruncDate
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -108,6 +109,32 @@ class Store(models.Model):
         return f"tel:{digits}" if digits else ""
 
 
+class OrderQuerySet(models.QuerySet):
+    def sales(self):
+        """Orders that count as sales: all but the cancelled ones."""
+        return self.exclude(status=Order.Status.CANCELLED)
+
+    def to_prepare(self):
+        """Orders waiting to be packed: paid ones, and click-and-collect orders paid at the
+        store that are not ready yet (they are paid when collected)."""
+        return self.filter(
+            Q(status=Order.Status.PAID)
+            | Q(status=Order.Status.AWAITING_PAYMENT, payment_method=Order.Payment.AT_STORE)
+        )
+
+    def daily_sales(self, *, since):
+        """For the admin's dashboard: one row per day since `since` (a date in the shop's
+        time zone) that had sales, as {"day", "orders", "revenue"}, oldest first."""
+        return (
+            self.sales()
+            .filter(created_at__date__gte=since)
+            .annotate(day=TruncDate("created_at"))
+            .values("day")
+            .annotate(orders=Count("pk"), revenue=Sum("total"))
+            .order_by("day")
+        )
+
+
 def new_token():
     return secrets.token_urlsafe(24)
 
@@ -178,6 +205,11 @@ class Order(models.Model):
         editable=False,
         help_text=_("The shopper's details were erased; amounts and lines stay for the accounts."),
     )
+    # When the goods left us: shipped, or collected at the store. The 14 days to
+    # withdraw from the purchase count from the shopper's receipt (shop.returns).
+    handed_over_at = models.DateTimeField(_("shipped or collected"), null=True, editable=False)
+
+    objects = OrderQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("order")
@@ -232,3 +264,91 @@ class OrderLine(models.Model):
 
     def __str__(self):
         return f"{self.quantity} × {self.product_name}"
+
+
+class Return(models.Model):
+    """Goods sent back under the 14-day right of withdrawal: asked for by the shopper
+    from their order page, then received, inspected and refunded by staff."""
+
+    class Reason(models.TextChoices):
+        SIZE = "size", _("The size does not fit")
+        CHANGED_MIND = "changed_mind", _("I changed my mind")
+        NOT_AS_DESCRIBED = "not_as_described", _("It is not as described")
+        DAMAGED = "damaged", _("It arrived damaged or faulty")
+        OTHER = "other", _("Another reason")
+
+    class Status(models.TextChoices):
+        REQUESTED = "requested", _("Requested")
+        RECEIVED = "received", _("Received and inspected")
+        REFUNDED = "refunded", _("Refunded")
+
+    class RefundMethod(models.TextChoices):
+        TRANSFER = "transfer", _("Bank transfer")
+        AT_STORE = "at_store", _("At the store")
+
+    order = models.ForeignKey(
+        Order, verbose_name=_("order"), on_delete=models.PROTECT, related_name="returns"
+    )
+    reason = models.CharField(_("reason"), max_length=20, choices=Reason)
+    comment = models.TextField(_("shopper's comment"), max_length=1000, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status, default=Status.REQUESTED, editable=False
+    )
+    created_at = models.DateTimeField(_("requested"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    received_at = models.DateTimeField(_("received"), null=True, editable=False)
+    restocked_at = models.DateTimeField(_("resaleable items restocked"), null=True, editable=False)
+    refund_amount = models.DecimalField(
+        _("refund (€)"), max_digits=10, decimal_places=2, null=True, editable=False
+    )
+    refund_method = models.CharField(
+        _("refund method"), max_length=10, choices=RefundMethod, blank=True, editable=False
+    )
+    refunded_on = models.DateField(_("refunded on"), null=True, editable=False)
+    # Each e-mail to the shopper, marked once the relay has taken it.
+    requested_emailed_at = models.DateTimeField(null=True, editable=False)
+    received_emailed_at = models.DateTimeField(null=True, editable=False)
+    refunded_emailed_at = models.DateTimeField(null=True, editable=False)
+
+    class Meta:
+        verbose_name = _("return")
+        verbose_name_plural = _("returns")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(refund_amount__isnull=True) | Q(refund_amount__gt=0),
+                name="return_refund_positive",
+            ),
+        ]
+
+    def __str__(self):
+        return _("Return of order %(number)s") % {"number": self.order.number}
+
+
+class ReturnLine(models.Model):
+    parcel = models.ForeignKey(Return, on_delete=models.CASCADE, related_name="lines")
+    order_line = models.ForeignKey(
+        OrderLine, verbose_name=_("order line"), on_delete=models.PROTECT, related_name="returned"
+    )
+    quantity = models.PositiveIntegerField(_("quantity"))
+    resaleable = models.BooleanField(
+        _("resaleable"),
+        default=True,
+        help_text=_("Back on sale once received; untick an item that cannot be sold again."),
+    )
+
+    class Meta:
+        verbose_name = _("returned item")
+        verbose_name_plural = _("returned items")
+        ordering = ["pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(quantity__gt=0), name="return_quantity_positive"),
+            models.UniqueConstraint(fields=["parcel", "order_line"], name="return_line_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.quantity} × {self.order_line.product_name}"
+
+    @property
+    def amount(self):
+        return self.order_line.unit_price * self.quantity

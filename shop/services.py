@@ -209,8 +209,10 @@ def order_advance(*, order: Order, to_status: str) -> Order:
             Variant.objects.filter(order_lines__order=order).values_list("product_id", flat=True)
         )
         content_changed()
+    if to_status in (Order.Status.SHIPPED, Order.Status.COLLECTED):
+        order.handed_over_at = timezone.now()
     order.status = to_status
-    order.save(update_fields=["status", "stock_returned", "updated_at"])
+    order.save(update_fields=["status", "stock_returned", "handed_over_at", "updated_at"])
     return order
 
 
@@ -243,4 +245,6 @@ def order_anonymise(*, order: Order, even_if_open: bool = False) -> Order:
     order.save(
         update_fields=[*PERSONAL_FIELDS, "token", "checkout_key", "anonymised_at", "updated_at"]
     )
+    # What the shopper wrote about a return may name them too.
+    order.returns.update(comment="")
     return order

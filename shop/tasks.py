@@ -25,7 +25,8 @@ def order_emails_send(*, order_id: int, attempt: int = 1) -> str:
     sent = []
     if order.confirmation_sent_at is None:
         message = render_email(
-            subject=_("Your Millet order %(number)s") % {"number": order.number},
+            subject=_("Your Millet order %(number)s"),
+            subject_values={"number": order.number},
             template="shop/emails/confirmation",
             context=context,
             to=[order.email],
@@ -36,7 +37,8 @@ def order_emails_send(*, order_id: int, attempt: int = 1) -> str:
         sent.append("shopper")
     if order.store_id and order.store_notified_at is None:
         message = render_email(
-            subject=_("Click and collect: order %(number)s") % {"number": order.number},
+            subject=_("Click and collect: order %(number)s"),
+            subject_values={"number": order.number},
             template="shop/emails/store_notice",
             context=context,
             to=[order.store.email],
@@ -46,3 +48,56 @@ def order_emails_send(*, order_id: int, attempt: int = 1) -> str:
         Order.objects.filter(pk=order.pk).update(store_notified_at=timezone.now())
         sent.append("store")
     return ", ".join(sent) or "nothing left to send"
+
+
+RETURN_EMAILS = {
+    # step: (marker field, subject, template)
+    "requested": (
+        "requested_emailed_at",
+        _("Your return for order %(number)s"),
+        "shop/emails/return_requested",
+    ),
+    "received": (
+        "received_emailed_at",
+        _("We received your return for order %(number)s"),
+        "shop/emails/return_received",
+    ),
+    "refunded": (
+        "refunded_emailed_at",
+        _("Your refund for order %(number)s"),
+        "shop/emails/return_refunded",
+    ),
+}
+
+
+@task
+def return_email_send(*, return_id: int, step: str, attempt: int = 1) -> str:
+    """E-mail the shopper a step of their return, once."""
+    from shop.models import Return
+
+    marker, subject, template = RETURN_EMAILS[step]
+    parcel = Return.objects.select_related("order").filter(pk=return_id).first()
+    if parcel is None:
+        return "return deleted"
+    order = parcel.order
+    if order.anonymised_at is not None:
+        return "details erased: nothing sent"
+    if getattr(parcel, marker) is not None:
+        return "already sent"
+    context = {
+        "order": order,
+        "parcel": parcel,
+        "lines": list(parcel.lines.select_related("order_line")),
+        "site_url": settings.SITE_URL,
+    }
+    message = render_email(
+        subject=subject,
+        subject_values={"number": order.number},
+        template=template,
+        context=context,
+        to=[order.email],
+        language=order.language,
+    )
+    send_or_retry(message, task=return_email_send, attempt=attempt, return_id=return_id, step=step)
+    Return.objects.filter(pk=parcel.pk).update(**{marker: timezone.now()})
+    return step

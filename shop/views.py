@@ -13,8 +13,9 @@ from millet_site.csrf import same_origin_form
 from millet_site.http import private_page
 from millet_site.page_cache import anonymous_page
 from shop.cart import FREE_DELIVERY_FROM, Cart, totals
-from shop.forms import AddToCartForm, CartLineForm, CheckoutForm
+from shop.forms import AddToCartForm, CartLineForm, CheckoutForm, ReturnForm
 from shop.models import Order, Store
+from shop.returns import ReturnRefused, return_deadline, return_request, returnable_quantities
 from shop.services import (
     Customer,
     LineUnavailable,
@@ -208,8 +209,55 @@ def checkout(request):
 @private_page
 def order_detail(request, token):
     order = get_object_or_404(Order.objects.select_related("store"), token=token)
-    context = {"order": order, "lines": order.lines.all()}
+    lines = list(order.lines.all())
+    returns = order.returns.prefetch_related("lines__order_line")
+    deadline = return_deadline(order)
+    can_return = (
+        deadline is not None
+        and timezone.localdate() <= deadline
+        and any(returnable_quantities(order).values())
+    )
+    context = {
+        "order": order,
+        "lines": lines,
+        "returns": returns,
+        "return_deadline": deadline if can_return else None,
+    }
     return render(request, "shop/order.html", context)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@private_page
+def order_return(request, token):
+    """The shopper chooses what to send back, from their order's private page."""
+    order = get_object_or_404(Order.objects.select_related("store"), token=token)
+    deadline = return_deadline(order)
+    if deadline is None or timezone.localdate() > deadline:
+        messages.error(request, _("This order can no longer be returned online."))
+        return redirect(order)
+    lines = list(order.lines.all())
+    available = returnable_quantities(order)
+    form = ReturnForm(request.POST or None, lines=lines, available=available)
+    if not form.lines:
+        messages.info(request, _("Every item of this order is already in a return."))
+        return redirect(order)
+    if request.method == "POST" and form.is_valid():
+        try:
+            return_request(
+                order=order,
+                quantities=form.quantities(),
+                reason=form.cleaned_data["reason"],
+                comment=form.cleaned_data["comment"],
+            )
+        except ReturnRefused as refusal:
+            messages.error(request, str(refusal))
+        else:
+            messages.success(
+                request, _("Your return is recorded: an e-mail tells you how to send it back.")
+            )
+            return redirect(order)
+    context = {"order": order, "form": form, "deadline": deadline}
+    return render(request, "shop/return.html", context)
 
 
 @require_safe

@@ -31,13 +31,13 @@ def test_staff_import_stock_from_a_csv_and_the_product_page_shows_it(journey):
     expect(page.get_by_role("button", name="Confirmer l’importation")).to_be_visible()
     shop = journey.page.context.new_page()
     shop.goto(journey.base_url + product.get_absolute_url())
-    expect(shop.get_by_text("Épuisé")).to_be_visible()
+    expect(shop.get_by_text("Épuisé", exact=True)).to_be_visible()
 
     page.get_by_role("button", name="Confirmer l’importation").click()
     journey.check()
     expect(page.locator(".messagelist")).to_contain_text("1 modifiés")
 
     shop.reload()
-    expect(shop.get_by_text("Épuisé")).to_have_count(0)
+    expect(shop.get_by_text("Épuisé", exact=True)).to_have_count(0)
     expect(shop.get_by_text("En stock")).to_be_visible()
     shop.close()

@@ -81,3 +81,39 @@ def test_staff_see_the_shoppers_photo_in_the_admin_and_export_their_data(journey
         page.get_by_role("button", name="Télécharger le fichier JSON").click()
     exported = json.loads(Path(download.value.path()).read_text())
     assert [r["reference"] for r in exported["repair_requests"]] == [repair.reference]
+
+
+def test_staff_move_a_repair_with_a_message_the_shopper_then_reads(journey):
+    User.objects.create_superuser("atelier", "atelier@millet.example", "montagne-1921")
+    repair = repair_request_create(
+        fields={
+            "name": "Paul Durand",
+            "email": "paul@example.org",
+            "product_description": "Sac rouge des années 1990",
+            "damage": "La bretelle gauche est décousue.",
+            "street": "8 rue du Vercors",
+            "postcode": "38000",
+            "city": "Grenoble",
+        }
+    )
+    page = journey.sign_in_to_admin("atelier", "montagne-1921")
+
+    journey.visit(f"/admin/repairs/repairrequest/{repair.pk}/change/")
+    page.get_by_role("link", name="Étape suivante, avec un message").click()
+    page.wait_for_url(f"**/admin/repairs/repairrequest/{repair.pk}/move/")
+    journey.check()
+    page.get_by_label("Étape suivante").select_option(label="Reçue à l’atelier")
+    page.get_by_label("Message au client").fill("Bien reçu, nous l’examinons jeudi.")
+    page.get_by_role("button", name="Passer à l’étape et écrire au client").click()
+    page.wait_for_url(f"**/admin/repairs/repairrequest/{repair.pk}/change/")
+    journey.check()
+    assert "est maintenant" in page.locator(".messagelist").inner_text()
+
+    journey.page.context.clear_cookies()
+    journey.visit("/reparation/suivi/")
+    page.get_by_label("Référence").fill(repair.reference)
+    page.get_by_label("E-mail utilisé pour la demande").fill("paul@example.org")
+    page.get_by_role("button", name="Afficher ma demande").click()
+    page.wait_for_url(f"**/reparation/suivi/{repair.reference}/")
+    journey.check()
+    assert "Bien reçu, nous l’examinons jeudi." in page.get_by_role("main").inner_text()

@@ -1,7 +1,9 @@
 import datetime
+from decimal import Decimal
 
-from shop.models import Store
-from tests.factories import unique
+from shop.models import Order, Store
+from shop.services import Customer, order_place
+from tests.factories import make_product, make_variant, unique
 
 
 def make_store(**overrides):
@@ -17,3 +19,19 @@ def make_store(**overrides):
         **overrides,
     }
     return Store.objects.create(**fields)
+
+
+def make_order(*, price="79.90", quantity=1, store=None, **overrides):
+    """A click-and-collect order paid at the store, placed through the checkout's service:
+    its total is `price` × `quantity` (no delivery fee)."""
+    variant = make_variant(product=make_product(price=Decimal(price)), stock=quantity)
+    fields = {
+        "items": {variant.pk: quantity},
+        "customer": Customer(email="anne@example.org", name="Anne Martin"),
+        "delivery": Order.Delivery.COLLECT,
+        "store": store or make_store(),
+        "payment_method": Order.Payment.AT_STORE,
+        "checkout_key": unique("key"),
+        **overrides,
+    }
+    return order_place(**fields)

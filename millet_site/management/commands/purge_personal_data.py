@@ -2,7 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from millet_site.management.progress import show_progress
-from millet_site.personal_data import past_retention
+from millet_site.personal_data import ALERT_SPENT_DAYS, ALERT_UNCONFIRMED_DAYS, past_retention
 from repairs.services import repair_anonymise
 from shop.services import order_anonymise
 
@@ -11,7 +11,8 @@ class Command(BaseCommand):
     help = (
         "Erase the shoppers' details on orders older than ORDER_RETENTION_DAYS and on repair "
         "requests untouched for REPAIR_RETENTION_DAYS (amounts, lines and steps stay), and "
-        "delete expired sessions. Run it daily; --dry-run lists what it would do."
+        "delete back-in-stock alerts left unconfirmed or spent and expired sessions. Run it "
+        "daily; --dry-run lists what it would do."
     )
 
     def add_arguments(self, parser):
@@ -23,6 +24,7 @@ class Command(BaseCommand):
         due = past_retention()
         orders = list(due.orders.only("pk", "number", "created_at"))
         repairs = list(due.repairs.only("pk", "reference", "updated_at"))
+        alerts = due.stock_alerts.count()
         sessions = due.expired_sessions.count()
         verb = "Would erase" if dry_run else "Erasing"
 
@@ -41,6 +43,10 @@ class Command(BaseCommand):
                 f"  repair {repair.reference}, last changed {repair.updated_at:%Y-%m-%d}"
             )
         self.stdout.write(
+            f"{'Would delete' if dry_run else 'Deleting'} {alerts} back-in-stock alert(s) left "
+            f"unconfirmed for {ALERT_UNCONFIRMED_DAYS} days or spent for {ALERT_SPENT_DAYS} days."
+        )
+        self.stdout.write(
             f"{'Would delete' if dry_run else 'Deleting'} {sessions} expired session(s)."
         )
         if dry_run:
@@ -54,10 +60,12 @@ class Command(BaseCommand):
             show_progress(self.stdout, done, len(work))
         if work:
             self.stdout.write("")
+        alerts_deleted, _ = due.stock_alerts.delete()
         deleted, _ = due.expired_sessions.delete()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Erased the details on {len(orders)} order(s) and {len(repairs)} repair "
-                f"request(s); deleted {deleted} expired session(s)."
+                f"request(s); deleted {deleted} expired session(s) and {alerts_deleted} "
+                "back-in-stock alert(s)."
             )
         )
