@@ -16,6 +16,7 @@ from alerts.models import StockAlert
 from alerts.services import stock_alerts_release
 from catalog.models import Variant
 from shop.models import Order
+from shop.returns import return_receive, return_request
 from shop.services import Customer, order_advance, order_place
 from tests.factories import NO_BREAK, make_image, make_product, make_variant, unique
 
@@ -234,6 +235,43 @@ def test_a_cancelled_order_putting_stock_back_sends_the_alert(
         order_advance(order=order, to_status="cancelled")
     task_worker.run()
 
+    assert [message.to for message in restock_emails(mailoutbox)] == [["anne@example.org"]]
+
+
+def test_stock_from_an_import_file_sends_the_alert(
+    client, sold_out, mailoutbox, on_commit, task_worker, tmp_path
+):
+    confirmed_alert(client, sold_out, "anne@example.org", on_commit, task_worker, mailoutbox)
+    mailoutbox.clear()
+    sold_out.refresh_from_db()
+    file = tmp_path / "stock.csv"
+    file.write_text(
+        "sku,product,size_fr,size_en,colour_fr,colour_en,stock\n"
+        f"{sold_out.sku},{sold_out.product.slug},L,,Bleu,,6\n",
+        encoding="utf-8",
+    )
+
+    with on_commit():
+        call_command("import_catalog", "variants", str(file), stdout=StringIO())
+    task_worker.run()
+
+    assert [message.to for message in restock_emails(mailoutbox)] == [["anne@example.org"]]
+
+
+def test_a_returned_item_back_on_sale_sends_the_alert(client, mailoutbox, on_commit, task_worker):
+    last = make_variant(size="S", stock=1)
+    order = place({last.pk: 1})
+    order_advance(order=order, to_status=Order.Status.PAID)
+    order_advance(order=order, to_status=Order.Status.SHIPPED)
+    confirmed_alert(client, last, "anne@example.org", on_commit, task_worker, mailoutbox)
+    parcel = return_request(order=order, quantities={order.lines.get().pk: 1}, reason="size")
+    mailoutbox.clear()
+
+    with on_commit():
+        return_receive(parcel=parcel)
+    task_worker.run()
+
+    assert Variant.objects.get(pk=last.pk).stock == 1
     assert [message.to for message in restock_emails(mailoutbox)] == [["anne@example.org"]]
 
 
