@@ -119,6 +119,7 @@ class Shopper:
             "Host": "127.0.0.1",
             "Origin": self.origin,
             "Referer": self.origin + "/",
+            "Sec-Fetch-Site": "same-origin",
             "X-Forwarded-Proto": "https",
         }
         if self.cookies:
@@ -189,11 +190,10 @@ class Load:
                 self.repair(shopper, number)
 
     def buy(self, shopper, page, number):
-        variants, token = VARIANT.findall(page), TOKEN.search(page)
-        if not variants or not token:
+        variants = VARIANT.findall(page)
+        if not variants:
             return
-        form = {"variant": variants[0], "quantity": 1, "csrfmiddlewaretoken": token.group(1)}
-        status, _, _ = self.post(shopper, "/panier/ajouter/", form)
+        status, _, _ = self.post(shopper, "/panier/ajouter/", add_to_cart_form(page, variants[0]))
         if status != 302:
             return
         status, checkout = self.get(shopper, "/commande/")
@@ -255,17 +255,23 @@ LISTINGS = [
 ]
 
 
+def add_to_cart_form(page, variant):
+    """The product page's form as a browser sends it. A page from the cache holds no
+    token: the browser's Origin and Sec-Fetch-Site headers stand for it."""
+    form = {"variant": variant, "quantity": 1}
+    token = TOKEN.search(page)
+    if token:
+        form["csrfmiddlewaretoken"] = token.group(1)
+    return form
+
+
 def handover(server_ports, origin):
     """A cart filled through one app server and checked out through another."""
     first = Shopper(server_ports[0], False, origin)
     _, listing, _, _ = first.request("GET", "/produits/?stock=true")
     product = PRODUCT.findall(listing)[0]
     _, page, _, _ = first.request("GET", product)
-    form = {
-        "variant": VARIANT.findall(page)[0],
-        "quantity": 1,
-        "csrfmiddlewaretoken": TOKEN.search(page).group(1),
-    }
+    form = add_to_cart_form(page, VARIANT.findall(page)[0])
     added, _, _, _ = first.request("POST", "/panier/ajouter/", form)
     second = Shopper(server_ports[1], False, origin)
     second.cookies = dict(first.cookies)
