@@ -273,8 +273,15 @@ class ProductFilterBase(django_filters.FilterSet):
 
     def __init__(self, *args, activities=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.filters["activite"].extra["choices"] = [(a.slug, a.name) for a in activities]
+        self.activity_choices = tuple((a.slug, a.name) for a in activities)
+        self.filters["activite"].extra["choices"] = list(self.activity_choices)
         self.notes = []
+
+    def get_form_class(self):
+        """django-filter's form class for these filters, built once per process and set
+        of activities (names in the page's language) rather than on every request."""
+        build = super().get_form_class
+        return form_class(type(self), self.activity_choices, build)
 
     def noop(self, queryset, name, value):
         return queryset
@@ -436,6 +443,20 @@ class ProductFilterBase(django_filters.FilterSet):
         for param in labels:
             facets[param] = dict(sorted(facets[param].items(), key=lambda item: size_key(item[0])))
         return facets
+
+
+_form_classes = {}
+
+
+def form_class(filter_class, activity_choices, build):
+    """The form class `build()` gives, kept per filter set class and activity choices
+    (a handful of entries: the activities change only when staff edit them)."""
+    key = (filter_class, activity_choices)
+    if key not in _form_classes:
+        if len(_form_classes) >= 32:
+            _form_classes.clear()
+        _form_classes[key] = build()
+    return _form_classes[key]
 
 
 ProductFilter = type(
