@@ -343,6 +343,8 @@ class ProductFilterBase(django_filters.FilterSet):
         # Size and colour labels are in the page's language.
         key_parts = (connection.vendor, get_language(), scope, active)
         digest = hashlib.sha256(repr(key_parts).encode()).hexdigest()
+        # The filter panel drawn from these counts is kept under the same name.
+        self.facets_key = digest
         key = f"catalog:facets:{digest}"
         facets = cache.get(key)
         if facets is None:

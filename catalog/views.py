@@ -5,7 +5,7 @@ from django.views.decorators.http import require_safe
 
 from catalog.filters import SORTS, ProductFilter, active_chips, facet_groups, without
 from catalog.models import Activity, Category, Product
-from millet_site.page_cache import anonymous_page
+from millet_site.page_cache import anonymous_page, content_version
 
 PAGE_SIZE = 24
 
@@ -42,6 +42,8 @@ def product_list(request, category=None):
         "sorts": SORTS,
         "notes": product_filter.notes,
         "groups": facet_groups(product_filter, facets, activities),
+        # The panel's HTML is kept per set of counts and content version (see the template).
+        "panel_key": f"{product_filter.facets_key}:{content_version()}",
         "chips": chips,
         "clear_url": request.path,
         "drop_last_url": chips[-1]["url"] if chips else None,

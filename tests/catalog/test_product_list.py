@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 
+from catalog.models import Activity
 from tests.factories import make_activity, make_category, make_image, make_product, make_variant
 
 pytestmark = pytest.mark.django_db
@@ -259,3 +260,24 @@ def test_facet_counts_are_cached_for_a_minute_but_the_products_stay_live(
         response = client.get("/produits/?gamme=expert")
     assert "Nouveau" in names(response)
     assert "4 produits" in response.content.decode()
+
+
+def test_the_kept_filter_panel_follows_ticked_boxes_and_renamed_activities(
+    client, shelf, django_capture_on_commit_callbacks
+):
+    """Each worker keeps the panel's HTML for a minute (catalog/views.py): a ticked box
+    or a change staff make is another panel, drawn at once."""
+    ski = r'name="activite" value="ski"( checked)?> ({}) <span class="facet__count">'
+    client.get("/produits/")
+
+    ticked = client.get("/produits/?activite=ski").content.decode()
+    assert re.search(ski.format("Ski"), ticked).group(1) == " checked"
+    plain = client.get("/produits/").content.decode()
+    assert re.search(ski.format("Ski"), plain).group(1) is None
+
+    activity = Activity.objects.get(slug="ski")
+    activity.name = "Ski de randonnée"
+    with django_capture_on_commit_callbacks(execute=True):
+        activity.save()
+    renamed = client.get("/produits/").content.decode()
+    assert re.search(ski.format("Ski de randonnée"), renamed)

@@ -160,3 +160,18 @@ def test_the_filter_escapes_text_that_is_not_marked_safe():
         rendered = template.render(Context({"text": "<b>Prix</b> : 5 €"}))
 
     assert rendered == "&lt;b&gt;Prix&lt;/b&gt;\u00a0: 5\u00a0€"
+
+
+def test_every_tag_s_read_attributes_are_spaced_whatever_the_tags_before_hold():
+    """Tags are spaced in one pass over them all: a NUL in one (a stray character
+    typed by staff) neither stops nor shifts the others."""
+    template = Template("{% load typography %}{{ html|safe|french_spacing }}")
+    html = '<img alt="Prix : 12 €" title="Quoi ?\x00 x"><p title="a ; b">Oui ! 3 kg</p>'
+
+    with translation.override("fr"):
+        french = template.render(Context({"html": html}))
+
+    assert french == (
+        '<img alt="Prix\u00a0: 12\u00a0€" title="Quoi\u202f?\x00 x">'
+        '<p title="a\u202f; b">Oui\u202f! 3\u00a0kg</p>'
+    )
