@@ -130,7 +130,7 @@ class ProductAdmin(CatalogImportExport, TranslationAdmin):
     # (static/css/admin.css); made in France is a filter, the home page
     # position a field of the form.
     list_display = [
-        "cover",
+        "picture",
         "name",
         "brand",
         "category",
@@ -139,8 +139,8 @@ class ProductAdmin(CatalogImportExport, TranslationAdmin):
         "stock",
         "is_published",
     ]
-    list_display_links = ["cover", "name"]
-    list_select_related = ["category"]
+    list_display_links = ["picture", "name"]
+    list_select_related = ["category", "cover"]
     list_filter = [
         "category",
         "brand",
@@ -200,12 +200,11 @@ class ProductAdmin(CatalogImportExport, TranslationAdmin):
     ]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).with_total_stock().with_cover()
+        return super().get_queryset(request).with_total_stock()
 
     @admin.display(description=_("image"))
-    def cover(self, product):
-        covers = getattr(product, "cover_images", None)
-        return thumbnail(covers[0] if covers else None)
+    def picture(self, product):
+        return thumbnail(product.cover)
 
     @admin.display(description=_("stock"), ordering="total_stock")
     def stock(self, product):

@@ -4,10 +4,9 @@ import secrets
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import prefetch_related_objects
 from django.utils.translation import gettext_lazy as _
 
-from catalog.models import Variant, cover_prefetch
+from catalog.models import Variant
 
 SESSION_KEY = "cart"
 # The one-time key of the next checkout of this cart (see order_place).
@@ -136,15 +135,14 @@ class Cart:
             self.ensure_checkout_key()
 
     def lines(self):
-        """The cart's lines with their variants, products and covers (two queries)."""
+        """The cart's lines with their variants, products and covers (one query)."""
         if not self.items:
             return []
         variants = list(
             Variant.objects.filter(pk__in=self.items)
-            .select_related("product")
+            .select_related("product__cover")
             .order_by("product__name", "position", "pk")
         )
-        prefetch_related_objects([v.product for v in variants], cover_prefetch())
         return [CartLine(variant, self.items[variant.pk]) for variant in variants]
 
 

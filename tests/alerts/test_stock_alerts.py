@@ -96,7 +96,7 @@ def test_a_product_in_stock_in_every_size_shows_no_alert_form(client):
     assert "/alerte-stock/" not in client.get(variant.product.get_absolute_url()).content.decode()
 
 
-def test_the_product_page_with_sold_out_sizes_still_runs_seven_queries(
+def test_the_product_page_with_sold_out_sizes_still_runs_six_queries(
     client, django_assert_num_queries
 ):
     product = make_product()
@@ -108,8 +108,8 @@ def test_the_product_page_with_sold_out_sizes_still_runs_seven_queries(
 
     # 1. product with category and parent, 2. activities, 3. variants (the
     # sold-out ones among them feed the alert form), 4. images, 5. lineage,
-    # 6. related products, 7. their covers
-    with django_assert_num_queries(7):
+    # 6. related products with their covers
+    with django_assert_num_queries(6):
         response = client.get(product.get_absolute_url())
     assert "Prévenez-moi du retour en stock" in response.content.decode().translate(NO_BREAK)
 

@@ -125,21 +125,40 @@ def test_total_stock_adds_up_every_variant():
 
 
 @pytest.mark.parametrize("rows", [1, 12])
-def test_the_listing_queryset_takes_two_queries_whatever_its_size(rows, django_assert_num_queries):
+def test_the_listing_queryset_takes_one_query_whatever_its_size(rows, django_assert_num_queries):
     for _ in range(rows):
         product = make_product()
-        make_image(product=product, position=0)
         make_image(product=product, position=1, alt_text="Vue de dos")
+        make_image(product=product, position=0, alt_text="Vue de face")
         make_variant(product=product)
 
-    # 1. the products with their category and stock flag, 2. their covers
-    with django_assert_num_queries(2):
+    # The products with their category, stock flag and cover.
+    with django_assert_num_queries(1):
         products = list(Product.objects.for_listing())
-        covers = [p.cover_images[0].position for p in products]
+        covers = [(p.cover.alt_text, p.cover.width, p.cover.image.name) for p in products]
         names = [p.category.name for p in products]
     assert len(products) == rows == len(names)
-    assert covers == [0] * rows
+    assert [alt for alt, _width, _name in covers] == ["Vue de face"] * rows
+    assert all(width and name for _alt, width, name in covers)
     assert all(p.buyable for p in products)
+
+
+def test_the_cover_is_the_first_image_whatever_staff_add_move_or_delete():
+    product = make_product()
+    assert Product.objects.get(pk=product.pk).cover is None
+
+    back = make_image(product=product, position=2, alt_text="Vue de dos")
+    assert Product.objects.get(pk=product.pk).cover == back
+    front = make_image(product=product, position=1, alt_text="Vue de face")
+    assert Product.objects.get(pk=product.pk).cover == front
+
+    back.position = 0
+    back.save()
+    assert Product.objects.get(pk=product.pk).cover == back
+    back.delete()
+    assert Product.objects.get(pk=product.pk).cover == front
+    front.delete()
+    assert Product.objects.get(pk=product.pk).cover is None
 
 
 def test_the_detail_queryset_takes_four_queries(django_assert_num_queries):

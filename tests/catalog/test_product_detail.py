@@ -89,7 +89,7 @@ def test_unknown_and_unpublished_products_are_404(client):
 
 
 @pytest.mark.parametrize("variants", [1, 12])
-def test_the_product_page_runs_seven_queries(client, variants, django_assert_num_queries):
+def test_the_product_page_runs_six_queries(client, variants, django_assert_num_queries):
     product = make_product()
     for index in range(variants):
         make_variant(product=product, size=str(36 + index))
@@ -98,8 +98,8 @@ def test_the_product_page_runs_seven_queries(client, variants, django_assert_num
         make_image(product=make_product(category=product.category))
 
     # 1. product with category and parent, 2. activities, 3. variants,
-    # 4. images, 5. its lineage in the brand's story, 6. related products,
-    # 7. their covers
-    with django_assert_num_queries(7):
+    # 4. images, 5. its lineage in the brand's story, 6. related products
+    # with their covers
+    with django_assert_num_queries(6):
         response = client.get(product.get_absolute_url())
     assert response.status_code == 200

@@ -201,8 +201,8 @@ def test_the_timeline_runs_three_queries_whatever_its_length(
 
 
 def test_the_event_page_runs_a_fixed_number_of_queries(client, story, django_assert_num_queries):
-    # 1. event with expedition, 2. people, 3. product cards, 4. their covers
-    with django_assert_num_queries(4):
+    # 1. event with expedition, 2. people, 3. product cards with their covers
+    with django_assert_num_queries(3):
         assert client.get("/histoire/1950-annapurna-50/").status_code == 200
 
 

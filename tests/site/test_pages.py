@@ -195,9 +195,9 @@ def test_the_home_page_sells_staffs_selection_categories_and_the_made_in_france_
         make_variant(product=product, stock=3)
         make_image(product=product, alt_text=f"{product.name}, vue de face")
 
-    # 1. featured products, 2. their covers, 3. categories with their picture's id,
-    # 4. those pictures
-    with django_assert_num_queries(4):
+    # 1. featured products with their covers, 2. categories with their
+    # picture's id, 3. those pictures
+    with django_assert_num_queries(3):
         html = client.get("/").content.decode()
 
     selection = html[html.index("Notre sélection") : html.index("Acheter par catégorie")]

@@ -11,7 +11,15 @@ from django.db import transaction
 from PIL import Image
 
 from catalog.images import make_renditions
-from catalog.models import Activity, Category, Product, ProductImage, Variant, stock_marks
+from catalog.models import (
+    Activity,
+    Category,
+    Product,
+    ProductImage,
+    Variant,
+    cover_refresh,
+    stock_marks,
+)
 
 BATCH = 2000
 WORDS = ["Sac", "Veste", "Duvet", "Pantalon", "Gilet", "Polaire", "Chaussure", "Gant", "Bonnet"]
@@ -129,4 +137,5 @@ class Command(BaseCommand):
                 links.append(through(product=product, activity=rng.choice(activities)))
         Variant.objects.bulk_create(variants)
         ProductImage.objects.bulk_create(images)
+        cover_refresh(product.pk for product in created)
         through.objects.bulk_create(links)
