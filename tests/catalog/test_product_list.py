@@ -4,8 +4,9 @@ import re
 from decimal import Decimal
 
 import pytest
+from django.core.cache import caches
 
-from catalog.models import Activity
+from catalog.models import Activity, stock_flags_refresh
 from tests.factories import make_activity, make_category, make_image, make_product, make_variant
 
 pytestmark = pytest.mark.django_db
@@ -281,3 +282,29 @@ def test_the_kept_filter_panel_follows_ticked_boxes_and_renamed_activities(
         activity.save()
     renamed = client.get("/produits/").content.decode()
     assert re.search(ski.format("Ski de randonnée"), renamed)
+
+
+def test_cards_are_kept_in_memory_and_drawn_again_when_their_product_changes(client, shelf):
+    """{% product_cards %} keeps each card in the worker's memory; a product saved (a
+    new price), sold out or given a picture is another card at once."""
+
+    def kept_cards():
+        return [key for key in caches["fragments"]._cache if ":card:" in key]
+
+    client.get("/produits/")
+    assert len(kept_cards()) == 5  # the five published products
+    first = kept_cards()
+    client.get("/produits/")
+    assert kept_cards() == first  # read, not drawn again
+
+    hiker = shelf["Hiker"]
+    hiker.price = Decimal("69.90")
+    hiker.save()
+    make_image(product=hiker, alt_text="Hiker, vue de face")
+    hiker.variants.update(stock=0)
+    stock_flags_refresh([hiker.pk])
+
+    html = client.get("/produits/").content.decode()
+    card = html[html.index('alt="Hiker, vue de face"') :].split("</article>")[0]
+    assert "69,90" in card
+    assert "Épuisé" in card
