@@ -4,6 +4,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.db import models
 from django.db.models import Count
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, ngettext_lazy
@@ -14,6 +15,7 @@ from modeltranslation.admin import TranslationAdmin, TranslationStackedInline
 from catalog.images import make_renditions
 from catalog.models import Activity, Category, Product, ProductImage, Variant
 from catalog.resources import ProductResource, VariantResource
+from millet_site.page_cache import content_changed
 
 LOW_STOCK = 5
 # The image is required and shown as a preview: a plain file input, which
@@ -223,9 +225,18 @@ class ProductAdmin(CatalogImportExport, TranslationAdmin):
     def _selected_pks(queryset):
         return list(queryset.values_list("pk", flat=True))
 
+    @staticmethod
+    def _update(products, **values):
+        """UPDATE sends no signal: the products' new version renews their cards, and the
+        cached pages render again after the commit."""
+        count = products.update(**values, updated_at=timezone.now())
+        content_changed()
+        return count
+
     def _bulk_update(self, request, queryset, message, **values):
         """Update the selected products; `message` is an ngettext_lazy with %(count)s."""
-        count = Product.objects.filter(pk__in=self._selected_pks(queryset)).update(**values)
+        selected = Product.objects.filter(pk__in=self._selected_pks(queryset))
+        count = self._update(selected, **values)
         self.message_user(request, message % {"count": count}, messages.SUCCESS)
 
     @admin.action(description=_("Publish the selected products"), permissions=["change"])
@@ -271,7 +282,7 @@ class ProductAdmin(CatalogImportExport, TranslationAdmin):
         # or made elsewhere: only those that qualify are marked.
         selected = Product.objects.filter(pk__in=self._selected_pks(queryset))
         eligible = selected.filter(country_of_manufacture="France").exclude(workshop="")
-        count = eligible.update(made_in_france=True)
+        count = self._update(eligible, made_in_france=True)
         skipped = selected.count() - count
         self.message_user(
             request,

@@ -5,7 +5,7 @@ from django.views.decorators.http import require_safe
 
 from catalog.filters import SORTS, ProductFilter, active_chips, facet_groups, without
 from catalog.models import Activity, Category, Product
-from millet_site.page_cache import anonymous_page, content_version
+from millet_site.page_cache import anonymous_page, content_version, kept_with_content
 
 PAGE_SIZE = 24
 
@@ -13,13 +13,15 @@ PAGE_SIZE = 24
 @require_safe
 @anonymous_page
 def product_list(request, category=None):
-    categories = list(Category.objects.all())
+    # Categories, activities and the total: kept under the content version, so
+    # never stale (millet_site.page_cache.kept_with_content).
+    categories = kept_with_content("catalog:categories", lambda: list(Category.objects.all()))
     current = None
     if category is not None:
         current = next((c for c in categories if c.slug == category), None)
         if current is None:
             raise Http404("No such category")
-    activities = list(Activity.objects.all())
+    activities = kept_with_content("catalog:activities", lambda: list(Activity.objects.all()))
 
     base = Product.objects.published().searchable()
     if current is not None:
@@ -27,8 +29,11 @@ def product_list(request, category=None):
         base = base.filter(category__in=family)
     product_filter = ProductFilter(request.GET, queryset=base.for_listing(), activities=activities)
     facets = product_filter.cached_facet_counts(base, scope=category or "")
-    # The total is counted live: facet counts may be a minute old, the list never.
+    # The total is exact: facet counts may be a minute old, the list and its total never.
     paginator = Paginator(product_filter.qs, PAGE_SIZE)
+    paginator.count = kept_with_content(
+        f"catalog:total:{product_filter.facets_key}", lambda: paginator.count
+    )
     page = paginator.get_page(request.GET.get("page"))
 
     chips = active_chips(request.GET, product_filter, facets)

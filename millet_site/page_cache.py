@@ -30,7 +30,7 @@ from functools import wraps
 from hashlib import sha256
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.db import transaction
 from django.http import HttpResponse
 from django.utils import timezone
@@ -74,6 +74,19 @@ def content_version():
         cache.add(VERSION_KEY, 1, timeout=None)
         version = cache.get(VERSION_KEY, 1)
     return version
+
+
+def kept_with_content(key, compute, seconds=300):
+    """`compute()`, kept in the worker's memory (the "fragments" cache) under `key` and
+    the content version: what it reads from the rows of CONTENT_MODELS is never stale,
+    since any change to them is a new version. For values a page derives from those
+    rows alone, such as a listing's total or its categories."""
+    versioned = f"{key}:{content_version()}"
+    value = caches["fragments"].get(versioned)
+    if value is None:
+        value = compute()
+        caches["fragments"].set(versioned, value, seconds)
+    return value
 
 
 def bump_version():

@@ -250,16 +250,24 @@ def test_the_partial_results_for_script_refreshes(client, shelf):
 
 
 def test_facet_counts_are_cached_for_a_minute_but_the_products_stay_live(
-    client, shelf, django_assert_num_queries
+    client, shelf, django_assert_num_queries, django_capture_on_commit_callbacks
 ):
     client.get("/produits/?gamme=expert")
-    make_product(name="Nouveau", tier="expert")
+    with django_capture_on_commit_callbacks(execute=True):
+        make_product(name="Nouveau", tier="expert")
 
-    # 1. categories, 2. activities, 3. the total, 4. the page of products
-    # with their covers: the two facet queries come from the cache.
+    # A new content version: 1. categories, 2. activities, 3. the total,
+    # 4. the page of products with their covers. The two facet queries come
+    # from the cache.
     with django_assert_num_queries(4):
         response = client.get("/produits/?gamme=expert")
     assert "Nouveau" in names(response)
+    assert "4 produits" in response.content.decode()
+
+    # Nothing changed since: the categories, activities and total are kept
+    # under the content version, the products are read again.
+    with django_assert_num_queries(1):
+        response = client.get("/produits/?gamme=expert")
     assert "4 produits" in response.content.decode()
 
 

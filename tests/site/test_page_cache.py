@@ -254,3 +254,28 @@ def test_private_and_missing_pages_are_never_stored(pack):
         visit(path)
         _, response, _ = visit(path)
         assert response.get("X-Page-Cache") != "hit", path
+
+
+def test_a_bulk_action_in_the_admin_shows_on_the_next_request(
+    pack, django_capture_on_commit_callbacks
+):
+    """Admin actions change products with one UPDATE, which sends no signal: they renew
+    the products' version themselves (cards) and the cached pages."""
+    other = make_product(name="Sac Caché", is_published=False)
+    listing = visit("/produits/")[2]
+    assert "Sac Caché" not in listing and "Expert" not in listing
+    staff = Client()
+    staff.force_login(User.objects.create_superuser("chef", "chef@millet.example", "pw-1921"))
+
+    for action, products in (("publish", [other]), ("set_tier_expert", [pack.product])):
+        with django_capture_on_commit_callbacks(execute=True):
+            staff.post(
+                "/admin/catalog/product/",
+                {"action": action, "_selected_action": [p.pk for p in products]},
+            )
+
+    _, response, listing = visit("/produits/")
+    assert response["X-Page-Cache"] == "miss"
+    assert "Sac Caché" in listing
+    card = listing[listing.index("Sac Hiker 30") :].split("</article>")[0]
+    assert "Expert" in card
