@@ -8,8 +8,10 @@ fixtures, then grown to 1,000, 10,000 and 100,000 generated products
 (`--sizes` to change). At each size it times, in-process with debug off, the
 listing with no filter, with three filters, with a search, and a product page:
 median and 95th percentile over `--repeat` requests, with the SQL query count.
-Listings are timed with their facet counts warm (from the one-minute cache)
-and cold (computed by every request).
+Listings are timed warm (facet counts from their one-minute cache; cards, filter
+panel, categories and total from the worker's memory) and cold (every request
+computes them all: both caches are emptied before each). The query column
+counts a warm request, then a cold one.
 Only the local database is contacted.
 """
 
@@ -36,7 +38,7 @@ import django  # noqa: E402
 
 django.setup()
 
-from django.core.cache import cache  # noqa: E402
+from django.core.cache import cache, caches  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
@@ -50,19 +52,27 @@ PAGES = {
 }
 
 
+def empty_caches():
+    cache.clear()
+    caches["fragments"].clear()
+
+
 def measure(client, path, repeat, cold=False):
     """Median and p95 in ms, and the query count. `cold`: every request computes its
-    facet counts (the cache is emptied before each); else they come from the cache."""
+    facet counts, cards, panel, categories and total (both caches are emptied before
+    each); else they come from the caches."""
     client.get(path)  # warm caches and connection
     timings = []
     for _ in range(repeat):
         if cold:
-            cache.clear()
+            empty_caches()
         started = time.perf_counter()
         response = client.get(path)
         timings.append(time.perf_counter() - started)
         if response.status_code != 200:
             raise SystemExit(f"{path} answered {response.status_code}")
+    if cold:
+        empty_caches()
     with CaptureQueriesContext(connection) as queries:
         client.get(path)
     timings.sort()

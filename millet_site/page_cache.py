@@ -26,6 +26,7 @@ renders the page again; the old entries expire on their own.
 """
 
 import re
+import time
 from functools import wraps
 from hashlib import sha256
 
@@ -71,9 +72,17 @@ def anonymous_page(view):
 def content_version():
     version = cache.get(VERSION_KEY)
     if version is None:
-        cache.add(VERSION_KEY, 1, timeout=None)
-        version = cache.get(VERSION_KEY, 1)
+        version = start_version()
     return version
+
+
+def start_version():
+    """A version for a cache that has lost its number (emptied, evicted, restarted): one
+    never used before, so that nothing kept under an old number (a worker's memory
+    keeps its own) is taken for current. Microseconds since the epoch grow faster than
+    any count of changes."""
+    cache.add(VERSION_KEY, time.time_ns() // 1000, timeout=None)
+    return cache.get(VERSION_KEY) or time.time_ns() // 1000
 
 
 def kept_with_content(key, compute, seconds=300):
@@ -92,8 +101,8 @@ def kept_with_content(key, compute, seconds=300):
 def bump_version():
     try:
         cache.incr(VERSION_KEY)
-    except ValueError:  # never read yet, or evicted: any new number will do
-        cache.add(VERSION_KEY, 1, timeout=None)
+    except ValueError:  # never read yet, or evicted: a number never used
+        start_version()
         cache.incr(VERSION_KEY)
 
 

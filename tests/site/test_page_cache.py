@@ -6,8 +6,10 @@ from html.parser import HTMLParser
 
 import pytest
 from django.contrib.auth.models import User
+from django.core.cache import cache
 from django.test import Client
 
+from millet_site.page_cache import bump_version, content_version
 from shop.services import Customer, order_place
 from tests.factories import NO_BREAK, make_product, make_variant
 
@@ -279,3 +281,16 @@ def test_a_bulk_action_in_the_admin_shows_on_the_next_request(
     assert "Sac Caché" in listing
     card = listing[listing.index("Sac Hiker 30") :].split("</article>")[0]
     assert "Expert" in card
+
+
+def test_a_cache_that_lost_its_version_never_takes_up_an_old_number():
+    """Workers keep totals and panels in their own memory under the version
+    (kept_with_content): a shared cache emptied or restarted must not start the
+    count again at a number they kept something under."""
+    bump_version()
+    before = content_version()
+    cache.clear()
+
+    assert content_version() > before
+    bump_version()
+    assert content_version() > before
