@@ -1,6 +1,7 @@
 """Throughput of the catalogue page under gunicorn, run by hand (not in CI).
 
     .venv/bin/python bench/throughput.py                      # SQLite in a temp folder
+    .venv/bin/python bench/throughput.py --runs 3             # medians of three rounds
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench .venv/bin/python bench/throughput.py
 
 It builds a fresh database with the demo fixtures plus generated products
@@ -168,6 +169,11 @@ def rate(duration, latencies, errors, requests):
     return requests / duration
 
 
+def median_run(measured):
+    """The run with the median rate among `measured` (an odd number gives a true median)."""
+    return sorted(measured, key=lambda result: rate(*result))[len(measured) // 2]
+
+
 def report(label, duration, latencies, errors, requests):
     if isinstance(latencies, tuple):  # wrk: median and p95 already
         median, p95 = latencies
@@ -204,6 +210,9 @@ def main():
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--seconds", type=int, default=10, help="length of each wrk run")
+    parser.add_argument(
+        "--runs", type=int, default=1, help="rounds of every page; each figure is the median"
+    )
     parser.add_argument(
         "--client", choices=["wrk", "python"], default="wrk", help="wrk when installed"
     )
@@ -269,20 +278,32 @@ def main():
             "listing": ["/produits/", "/produits/?page=2", "/produits/?gamme=expert&france=on"],
             "product": [product],
         }
-        results = {}
-        for cached in (False, True):
-            server_env = {**env, "PAGE_CACHE_SECONDS": "600" if cached else "0"}
-            with gunicorn(server_env, arguments.workers) as port:
-                for page, paths in pages.items():
-                    label = f"{page}, {'cached' if cached else 'uncached'}"
-                    load(port, paths, 200, arguments.concurrency)  # warm-up
-                    results[label] = measure(port, paths, arguments.requests, arguments)
-                    report(label, *results[label])
-                if cached:
-                    label = "same HTML as a static file"
-                    static_paths = ["/static/bench-catalogue.html"]
-                    results[label] = measure(port, static_paths, arguments.requests, arguments)
-                    report(label, *results[label])
+        runs = {}
+        # Rounds alternate uncached and cached servers, so that a slow spell of the
+        # machine weighs on both.
+        for round_number in range(1, arguments.runs + 1):
+            if arguments.runs > 1:
+                print(f"round {round_number} of {arguments.runs}")
+            for cached in (False, True):
+                server_env = {**env, "PAGE_CACHE_SECONDS": "600" if cached else "0"}
+                with gunicorn(server_env, arguments.workers) as port:
+                    for page, paths in pages.items():
+                        label = f"{page}, {'cached' if cached else 'uncached'}"
+                        load(port, paths, 200, arguments.concurrency)  # warm-up
+                        result = measure(port, paths, arguments.requests, arguments)
+                        runs.setdefault(label, []).append(result)
+                        report(label, *result)
+                    if cached:
+                        label = "same HTML as a static file"
+                        static_paths = ["/static/bench-catalogue.html"]
+                        result = measure(port, static_paths, arguments.requests, arguments)
+                        runs.setdefault(label, []).append(result)
+                        report(label, *result)
+        results = {label: median_run(measured) for label, measured in runs.items()}
+        if arguments.runs > 1:
+            print(f"medians of {arguments.runs} rounds")
+            for label, result in results.items():
+                report(label, *result)
         ceiling = rate(*results["same HTML as a static file"])
         for label in (
             "listing, uncached",

@@ -2,6 +2,7 @@
 
 from decimal import Decimal
 
+from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import MinValueValidator
 from django.db import connection, models
@@ -98,6 +99,14 @@ CARD_FIELDS = [
 COVER_FIELDS = ["image", "width", "height", "alt_text_fr", "alt_text_en", "renditions"]
 
 
+def page_fetch_mode():
+    """What the pages' query sets do when a template reads a field or a relation they
+    did not load: fetch it (Django's default), or, when PAGE_FETCH_RAISE is on (the
+    tests), raise, so that a lazy load fails the test that meets it instead of adding
+    a query per card."""
+    return models.FETCH_RAISE if settings.PAGE_FETCH_RAISE else models.FETCH_ONE
+
+
 class ProductQuerySet(models.QuerySet):
     def published(self):
         return self.filter(is_published=True)
@@ -159,6 +168,7 @@ class ProductQuerySet(models.QuerySet):
             .select_related("cover")
             .only(*CARD_FIELDS, *(f"cover__{name}" for name in COVER_FIELDS))
             .annotate(buyable=F("in_stock"))
+            .fetch_mode(page_fetch_mode())
         )
 
     def related_to(self, product, limit=4):
@@ -180,6 +190,7 @@ class ProductQuerySet(models.QuerySet):
                 Prefetch("variants", Variant.objects.order_by("position", "size_fr", "colour_fr")),
                 Prefetch("images", ProductImage.objects.order_by("position", "pk")),
             )
+            .fetch_mode(page_fetch_mode())
         )
 
 

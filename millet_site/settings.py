@@ -191,6 +191,9 @@ CACHES["fragments"] = {
 # on them, in seconds (0 turns it off). Any change to what they show renders
 # them again at once; this only bounds how long an unchanged page is kept.
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 600)
+# The catalogue's query sets refuse lazy loads when on (catalog.models.page_fetch_mode):
+# the tests turn it on, so a template reading what its query did not load fails them.
+PAGE_FETCH_RAISE = env_bool("PAGE_FETCH_RAISE", default=False)
 
 # The catalogue in bulk (catalog/resources.py): one transaction per file, and
 # editors of a model (its "change" permission) alone may import it.

@@ -28,6 +28,8 @@ def _test_settings(settings, tmp_path):
     # Pages are rendered for each request, as their query counts are pinned;
     # tests/site/test_page_cache.py turns the anonymous page cache on.
     settings.PAGE_CACHE_SECONDS = 0
+    # A lazy load on a catalogue page raises instead of adding a query per card.
+    settings.PAGE_FETCH_RAISE = True
 
 
 @pytest.fixture(autouse=True)

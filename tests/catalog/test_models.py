@@ -3,7 +3,7 @@
 from decimal import Decimal
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldFetchBlocked, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
 
@@ -173,3 +173,16 @@ def test_the_detail_queryset_takes_four_queries(django_assert_num_queries):
         assert [v.size for v in loaded.variants.all()] == ["L", "M", "S"]
         assert len(loaded.images.all()) == 1
         assert list(loaded.activities.all()) == []
+
+
+def test_the_page_query_sets_refuse_a_lazy_load_under_the_tests(settings):
+    """PAGE_FETCH_RAISE (on in tests/conftest.py): a template that reads what its query
+    did not load fails the test instead of adding a query per card."""
+    product = make_product(summary="Léger et solide")
+    listed = Product.objects.for_listing().get(pk=product.pk)
+    assert listed.category.name and listed.price  # what a card reads is loaded
+    with pytest.raises(FieldFetchBlocked):
+        listed.summary  # noqa: B018
+
+    settings.PAGE_FETCH_RAISE = False
+    assert Product.objects.for_listing().get(pk=product.pk).summary == "Léger et solide"
