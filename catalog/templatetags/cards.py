@@ -1,5 +1,7 @@
 """Product cards, kept in each worker's memory and read a whole list at a time."""
 
+import hashlib
+
 from django import template
 from django.core.cache import caches
 from django.template.loader import get_template
@@ -13,11 +15,17 @@ CARD_SECONDS = 300
 
 
 def card_key(product, eager, language):
-    """What a card shows depends on: its product's version (any edit of the product
-    renews `updated_at`), stock flag and cover, whether its picture loads at once, and
-    the language."""
+    """The key of a card: what it shows. Its product's version (any edit of the product
+    renews `updated_at`), stock flag, category name and cover picture, whether the
+    picture loads at once, and the language."""
+    category, cover = product.category, product.cover
+    shown = [category.name_fr, category.name_en]
+    if cover is not None:
+        shown += [cover.pk, cover.image.name, cover.renditions]
+        shown += [cover.alt_text_fr, cover.alt_text_en]
+    digest = hashlib.blake2b(repr(shown).encode(), digest_size=8).hexdigest()
     version = product.updated_at.timestamp()
-    return f"card:{product.pk}:{version}:{product.buyable}:{product.cover_id}:{eager}:{language}"
+    return f"card:{product.pk}:{version}:{product.buyable}:{digest}:{eager}:{language}"
 
 
 @register.simple_tag

@@ -316,3 +316,20 @@ def test_cards_are_kept_in_memory_and_drawn_again_when_their_product_changes(cli
     card = html[html.index('alt="Hiker, vue de face"') :].split("</article>")[0]
     assert "69,90" in card
     assert "Épuisé" in card
+
+
+def test_a_renamed_category_or_a_new_picture_text_is_a_new_card(client, shelf):
+    """What a card shows of its category and cover is in its key: staff editing them
+    see the change on the next request, not once the kept card expires."""
+    hiker = shelf["Hiker"]
+    image = make_image(product=hiker, alt_text="Hiker, vue de face")
+    assert 'alt="Hiker, vue de face"' in client.get("/produits/").content.decode()
+
+    image.alt_text = "Hiker 30, vue de face"
+    image.save()
+    hiker.category.name = "Sacs à dos de randonnée"
+    hiker.category.save()
+
+    html = client.get("/produits/").content.decode()
+    card = html[html.index('alt="Hiker 30, vue de face"') :].split("</article>")[0]
+    assert "Sacs à dos de randonnée" in card
