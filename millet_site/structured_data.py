@@ -23,6 +23,11 @@ def absolute(request, path: str) -> str:
     return request.build_absolute_uri(path)
 
 
+def on(origin: str, address: str) -> str:
+    """`address` made absolute on `origin`, unless a storage already gave it whole."""
+    return address if "://" in address else origin + address
+
+
 def _price(value: Decimal) -> str:
     return f"{value:.2f}"
 
@@ -31,9 +36,12 @@ def product_data(request, product) -> dict:
     """A `ProductGroup` whose variants (size, colour) each carry an offer with their own
     price and availability. Uses the product's prefetched variants and images, and its
     category."""
-    url = absolute(request, product.get_absolute_url())
-    images = [absolute(request, image.image.url) for image in product.images.all()]
+    # The origin once: each build_absolute_uri() validates the host again.
+    origin = absolute(request, "/").removesuffix("/")
+    url = origin + product.get_absolute_url()
+    images = [on(origin, image.image.url) for image in product.images.all()]
     variants = list(product.variants.all())
+    name, price = product.name, _price(product.price)
     common = {
         "brand": {"@type": "Brand", "name": product.get_brand_display()},
         "countryOfOrigin": {"@type": "Country", "name": product.country_of_manufacture},
@@ -43,7 +51,7 @@ def product_data(request, product) -> dict:
         "@context": SCHEMA,
         "@type": "ProductGroup",
         "@id": f"{url}#product",
-        "name": product.name,
+        "name": name,
         "url": url,
         "description": product.summary or product.description,
         "productGroupID": product.slug,
@@ -53,22 +61,22 @@ def product_data(request, product) -> dict:
         "hasVariant": [
             {
                 "@type": "Product",
-                "name": " — ".join(filter(None, [product.name, variant.size, variant.colour])),
+                "name": " — ".join(filter(None, [name, size, colour])),
                 "sku": variant.sku,
-                "size": variant.size,
-                "color": variant.colour,
+                "size": size,
+                "color": colour,
                 "image": images[:1],
                 **common,
                 "offers": {
                     "@type": "Offer",
                     "url": url,
-                    "price": _price(product.price),
+                    "price": price,
                     "priceCurrency": "EUR",
                     "availability": IN_STOCK if variant.stock > 0 else OUT_OF_STOCK,
                     "itemCondition": f"{SCHEMA}/NewCondition",
                 },
             }
-            for variant in variants
+            for variant, size, colour in ((v, v.size, v.colour) for v in variants)
         ],
     }
     if product.weight_g:
