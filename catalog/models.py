@@ -162,10 +162,9 @@ class ProductQuerySet(models.QuerySet):
         """
         return (
             self.published()
-            .select_related("category")
+            .select_related("category", "cover")
             # What a card shows: a product row holds its texts in two languages and
             # two search documents, which a listing never reads.
-            .select_related("cover")
             .only(*CARD_FIELDS, *(f"cover__{name}" for name in COVER_FIELDS))
             .annotate(buyable=F("in_stock"))
             .fetch_mode(page_fetch_mode())

@@ -13,15 +13,20 @@ PAGE_SIZE = 24
 @require_safe
 @anonymous_page
 def product_list(request, category=None):
-    # Categories, activities and the total: kept under the content version, so
-    # never stale (millet_site.page_cache.kept_with_content).
-    categories = kept_with_content("catalog:categories", lambda: list(Category.objects.all()))
+    # Categories, activities, the total and the filter panel: kept under the content
+    # version, read once here, so never stale (millet_site.page_cache.kept_with_content).
+    version = content_version()
+    categories = kept_with_content(
+        "catalog:categories", lambda: list(Category.objects.all()), version
+    )
     current = None
     if category is not None:
         current = next((c for c in categories if c.slug == category), None)
         if current is None:
             raise Http404("No such category")
-    activities = kept_with_content("catalog:activities", lambda: list(Activity.objects.all()))
+    activities = kept_with_content(
+        "catalog:activities", lambda: list(Activity.objects.all()), version
+    )
 
     base = Product.objects.published().searchable()
     if current is not None:
@@ -32,7 +37,7 @@ def product_list(request, category=None):
     # The total is exact: facet counts may be a minute old, the list and its total never.
     paginator = Paginator(product_filter.qs, PAGE_SIZE)
     paginator.count = kept_with_content(
-        f"catalog:total:{product_filter.facets_key}", lambda: paginator.count
+        f"catalog:total:{product_filter.facets_key}", lambda: paginator.count, version
     )
     page = paginator.get_page(request.GET.get("page"))
 
@@ -48,7 +53,7 @@ def product_list(request, category=None):
         "notes": product_filter.notes,
         "groups": facet_groups(product_filter, facets, activities),
         # The panel's HTML is kept per set of counts and content version (see the template).
-        "panel_key": f"{product_filter.facets_key}:{content_version()}",
+        "panel_key": f"{product_filter.facets_key}:{version}",
         "chips": chips,
         "clear_url": request.path,
         "drop_last_url": chips[-1]["url"] if chips else None,

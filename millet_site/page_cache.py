@@ -85,12 +85,13 @@ def start_version():
     return cache.get(VERSION_KEY) or time.time_ns() // 1000
 
 
-def kept_with_content(key, compute, seconds=300):
+def kept_with_content(key, compute, version, seconds=300):
     """`compute()`, kept in the worker's memory (the "fragments" cache) under `key` and
-    the content version: what it reads from the rows of CONTENT_MODELS is never stale,
-    since any change to them is a new version. For values a page derives from those
-    rows alone, such as a listing's total or its categories."""
-    versioned = f"{key}:{content_version()}"
+    `version`, the content version the request read once: what it reads from the rows
+    of CONTENT_MODELS is never stale, since any change to them is a new version. For
+    values a page derives from those rows alone, such as a listing's total or its
+    categories."""
+    versioned = f"{key}:{version}"
     value = caches["fragments"].get(versioned)
     if value is None:
         value = compute()

@@ -44,10 +44,10 @@ def product_cards(products, eager_first=False):
     cache = caches["fragments"]
     found = cache.get_many(keys)
     drawn = {}
+    card = get_template(CARD_TEMPLATE)
     for product, is_eager, key in zip(products, eager, keys, strict=True):
         if key not in found:
-            context = {"product": product, "eager": is_eager}
-            drawn[key] = found[key] = get_template(CARD_TEMPLATE).render(context)
+            drawn[key] = found[key] = card.render({"product": product, "eager": is_eager})
     if drawn:
         cache.set_many(drawn, CARD_SECONDS)
     return mark_safe("".join(f"<li>{found[key]}</li>" for key in keys))  # noqa: S308
