@@ -8,10 +8,13 @@ fixtures, then grown to 1,000, 10,000 and 100,000 generated products
 (`--sizes` to change). At each size it times, in-process with debug off, the
 listing with no filter, with three filters, with a search, and a product page:
 median and 95th percentile over `--repeat` requests, with the SQL query count.
-Listings are timed warm (facet counts from their one-minute cache; cards, filter
-panel, categories and total from the worker's memory) and cold (every request
-computes them all: both caches are emptied before each). The query column
-counts a warm request, then a cold one.
+Pages are timed in up to three states. "warm": all that is kept is there (the page's
+products, total, categories and a product page's data in the worker's memory under
+the content version; facet counts in their one-minute cache; cards and filter
+panel). "fresh": what a request right after a change to the catalogue computes
+(the worker's kept values are emptied before each; facet counts and cards stay).
+"cold", listings only: every request computes everything, all caches emptied before
+each. The query column counts a request in the same state.
 Only the local database is contacted.
 """
 
@@ -52,27 +55,28 @@ PAGES = {
 }
 
 
-def empty_caches():
-    cache.clear()
-    caches["fragments"].clear()
+def empty_caches(mode):
+    """Before a request in `mode`: "fresh" loses what is kept under the content version,
+    "cold" loses every cache."""
+    if mode in ("fresh", "cold"):
+        caches["kept"].clear()
+    if mode == "cold":
+        cache.clear()
+        caches["fragments"].clear()
 
 
-def measure(client, path, repeat, cold=False):
-    """Median and p95 in ms, and the query count. `cold`: every request computes its
-    facet counts, cards, panel, categories and total (both caches are emptied before
-    each); else they come from the caches."""
+def measure(client, path, repeat, mode):
+    """Median and p95 in ms, and the query count, of `path` in `mode` (see above)."""
     client.get(path)  # warm caches and connection
     timings = []
     for _ in range(repeat):
-        if cold:
-            empty_caches()
+        empty_caches(mode)
         started = time.perf_counter()
         response = client.get(path)
         timings.append(time.perf_counter() - started)
         if response.status_code != 200:
             raise SystemExit(f"{path} answered {response.status_code}")
-    if cold:
-        empty_caches()
+    empty_caches(mode)
     with CaptureQueriesContext(connection) as queries:
         client.get(path)
     timings.sort()
@@ -94,7 +98,7 @@ def main():
     fixtures = sorted(str(path) for path in (ROOT / "fixtures").glob("*.json"))
     call_command("loaddata", *fixtures, verbosity=0)
     client = Client(HTTP_HOST="127.0.0.1")
-    print(f"{'products':>9}  {'page (facet counts)':<32} {'median':>9} {'p95':>9} {'queries':>8}")
+    print(f"{'products':>9}  {'page, state':<32} {'median':>9} {'p95':>9} {'queries':>8}")
     for size in (int(s) for s in arguments.sizes.split(",")):
         started = time.perf_counter()
         call_command("seed_catalog", products=size, verbosity=0, stdout=io.StringIO())
@@ -104,13 +108,10 @@ def main():
             cursor.execute("VACUUM ANALYZE")
         seeded = time.perf_counter() - started
         for label, path in PAGES.items():
-            for cold in (False, True) if label.startswith("listing") else (False,):
-                median, p95, queries = measure(client, path, arguments.repeat, cold)
-                name = (
-                    f"{label}, {'cold' if cold else 'warm'}"
-                    if label.startswith("listing")
-                    else label
-                )
+            modes = ("warm", "fresh", "cold") if label.startswith("listing") else ("warm", "fresh")
+            for mode in modes:
+                median, p95, queries = measure(client, path, arguments.repeat, mode)
+                name = f"{label}, {mode}"
                 print(f"{size:>9}  {name:<32} {median:>7.1f}ms {p95:>7.1f}ms {queries:>8}")
         print(f"{'':>9}  (seeded in {seeded:.0f} s)")
 

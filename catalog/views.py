@@ -5,9 +5,11 @@ from django.views.decorators.http import require_safe
 
 from catalog.filters import SORTS, ProductFilter, active_chips, facet_groups, without
 from catalog.models import Activity, Category, Product
+from heritage.models import TimelineEvent
 from millet_site.page_cache import anonymous_page, content_version, kept_with_content
 
 PAGE_SIZE = 24
+SLUG_LENGTH = Product._meta.get_field("slug").max_length
 
 
 @require_safe
@@ -40,6 +42,12 @@ def product_list(request, category=None):
         f"catalog:total:{product_filter.facets_key}", lambda: paginator.count, version
     )
     page = paginator.get_page(request.GET.get("page"))
+    # The page's products too, per filters, order and page number.
+    page.object_list = kept_with_content(
+        f"catalog:page:{product_filter.facets_key}:{product_filter.sort()}:{page.number}",
+        lambda: list(page.object_list),
+        version,
+    )
 
     chips = active_chips(request.GET, product_filter, facets)
     context = {
@@ -70,6 +78,22 @@ def product_list(request, category=None):
 @require_safe
 @anonymous_page
 def product_detail(request, slug):
+    # The product with its variants, pictures and activities, its events in the story
+    # and the related cards: what the page reads from the rows of the catalogue and
+    # the story, kept in the worker under the content version, so never stale. A
+    # shopper with a cart, whom the page cache never serves, gets the page this fast.
+    if len(slug) > SLUG_LENGTH:
+        raise Http404("No such product")
+    shown = kept_with_content(
+        f"catalog:product:{slug}", lambda: product_page(slug), content_version()
+    )
+    return render(request, "catalog/product_detail.html", shown)
+
+
+def product_page(slug):
     product = get_object_or_404(Product.objects.for_detail(), slug=slug)
-    related = Product.objects.related_to(product)
-    return render(request, "catalog/product_detail.html", {"product": product, "related": related})
+    return {
+        "product": product,
+        "events": list(TimelineEvent.objects.for_product(product).order_by("position")),
+        "related": list(Product.objects.related_to(product)),
+    }

@@ -86,16 +86,16 @@ def start_version():
 
 
 def kept_with_content(key, compute, version, seconds=300):
-    """`compute()`, kept in the worker's memory (the "fragments" cache) under `key` and
+    """`compute()`, kept in the worker's memory (the "kept" cache) under `key` and
     `version`, the content version the request read once: what it reads from the rows
     of CONTENT_MODELS is never stale, since any change to them is a new version. For
     values a page derives from those rows alone, such as a listing's total or its
     categories."""
     versioned = f"{key}:{version}"
-    value = caches["fragments"].get(versioned)
+    value = caches["kept"].get(versioned)
     if value is None:
         value = compute()
-        caches["fragments"].set(versioned, value, seconds)
+        caches["kept"].set(versioned, value, seconds)
     return value
 
 

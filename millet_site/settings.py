@@ -186,6 +186,16 @@ CACHES["fragments"] = {
     "TIMEOUT": 300,
     "OPTIONS": {"MAX_ENTRIES": 10000},
 }
+# What pages read from the catalogue and the story, kept in each worker's memory
+# under the content version (millet_site.page_cache.kept_with_content): a page of a
+# listing's products is about 24 KB, a product page's data 10 to 13 KB, so at most
+# about 50 MB a worker, however many filter combinations a crawler walks through.
+CACHES["kept"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "kept",
+    "TIMEOUT": 300,
+    "OPTIONS": {"MAX_ENTRIES": 2000},
+}
 
 # Catalogue, story and stores pages kept for visitors with nothing of their own
 # on them, in seconds (0 turns it off). Any change to what they show renders

@@ -6,6 +6,9 @@ register = template.Library()
 
 
 @register.inclusion_tag("heritage/includes/lineage.html")
-def product_lineage(product):
-    """The events of the brand's story that shaped `product` (one query)."""
-    return {"events": list(TimelineEvent.objects.for_product(product).order_by("position"))}
+def product_lineage(product, events=None):
+    """The events of the brand's story that shaped `product`: `events` when the page
+    has them already, else one query."""
+    if events is None:
+        events = TimelineEvent.objects.for_product(product).order_by("position")
+    return {"events": list(events)}

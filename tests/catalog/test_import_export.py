@@ -120,7 +120,9 @@ def test_an_export_imported_again_changes_nothing(catalogue, tmp_path):
     assert sheet.max_row == 3
 
 
-def test_stock_from_a_file_shows_on_the_product_page_and_in_the_filters(catalogue, tmp_path):
+def test_stock_from_a_file_shows_on_the_product_page_and_in_the_filters(
+    catalogue, tmp_path, django_capture_on_commit_callbacks
+):
     hiker, _ = catalogue
     page = Client().get(hiker.get_absolute_url()).content.decode().translate(NO_BREAK)
     assert page.count("Épuisé") == 1  # size L
@@ -128,7 +130,8 @@ def test_stock_from_a_file_shows_on_the_product_page_and_in_the_filters(catalogu
     file = write_csv(
         tmp_path / "stock.csv", [["HIKER-30-L", "sac-hiker-30", "L", "", "Rouge", "", "6"]]
     )
-    call_command("import_catalog", "variants", str(file), stdout=io.StringIO())
+    with django_capture_on_commit_callbacks(execute=True):  # the import's commit
+        call_command("import_catalog", "variants", str(file), stdout=io.StringIO())
 
     page = Client().get(hiker.get_absolute_url()).content.decode().translate(NO_BREAK)
     assert "Épuisé" not in page

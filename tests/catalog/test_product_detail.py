@@ -103,3 +103,44 @@ def test_the_product_page_runs_six_queries(client, variants, django_assert_num_q
     with django_assert_num_queries(6):
         response = client.get(product.get_absolute_url())
     assert response.status_code == 200
+
+
+def test_a_product_page_read_again_runs_no_query_until_the_catalogue_changes(
+    client, trail_pack, django_assert_num_queries, django_capture_on_commit_callbacks
+):
+    url = trail_pack.get_absolute_url()
+    client.get(url)
+
+    # The product, its story and related cards are kept under the content version:
+    # the same page again reads no row, in either language.
+    with django_assert_num_queries(0):
+        assert "149,00\u00a0€" in client.get(url).content.decode()
+    trail_pack.name_en = "Drôme Light 5 trail pack"
+    trail_pack.save()  # in the test's transaction: not committed, nothing renewed yet
+    with django_assert_num_queries(0):
+        english = client.get(f"/en{url}").content.decode()
+    assert '<h1 lang="fr">Sac de trail Drôme Light 5</h1>' in english  # not renewed yet
+
+    with django_capture_on_commit_callbacks(execute=True):  # a change committed
+        trail_pack.price = "139.00"
+        trail_pack.save()
+    with django_assert_num_queries(6):
+        english = client.get(f"/en{url}").content.decode()
+    assert "<h1>Drôme Light 5 trail pack</h1>" in english
+    assert "139,00\u00a0€" in client.get(url).content.decode()
+
+    medium = trail_pack.variants.get(size="M")
+    with django_capture_on_commit_callbacks(execute=True):  # the last units sold elsewhere
+        medium.stock = 0
+        medium.save()
+    html = client.get(url).content.decode()
+    assert html.count("Épuisé") == 2  # sizes M and S
+
+
+def test_an_over_long_or_unknown_address_is_a_404_and_is_not_kept(client, trail_pack):
+    assert client.get("/produit/" + "a" * 300 + "/").status_code == 404
+    assert client.get("/produit/bientot-en-vente/").status_code == 404
+
+    soon = make_product(slug="bientot-en-vente")
+    # Not committed, so the content version is the same: a 404 kept would still show.
+    assert client.get(soon.get_absolute_url()).status_code == 200
