@@ -18,9 +18,16 @@ publishers apply them:
 Only plain spaces that are already there are changed; text inside tags (but
 for alt, title, aria-label and meta content), scripts, styles, code and
 form fields is left as it is.
+
+Most of a page is the same from one request to the next (the header, the
+footer, a listing's cards, a product's description): the spaced text of each
+piece between two visitors' CSRF tokens, the one thing a page holds that
+changes with every visitor, is kept in the worker (`french_page`), so a page
+seen before costs a look-up rather than a pass over its text.
 """
 
 import re
+from functools import lru_cache
 
 from django import template
 from django.utils.html import conditional_escape
@@ -56,6 +63,12 @@ TAG = re.compile(r"(<[^>]*>)")
 READ_ATTRIBUTE = re.compile(r'(\s(?:alt|title|aria-label|content)=")([^"]*)(")')
 # The same in tags joined by NULs (french_tags): a value never runs into the next tag.
 READ_ATTRIBUTE_JOINED = re.compile(r'(\s(?:alt|title|aria-label|content)=")([^"\x00]*)(")')
+
+
+# The one piece of a public page that changes with every visitor: its CSRF token.
+VISITOR_TOKEN = re.compile(r'(<input type="hidden" name="csrfmiddlewaretoken" value="[^"]*">)')
+# Pieces longer than this are spaced on every request rather than kept.
+KEPT_PIECE_LENGTH = 256_000
 
 
 def french_text(text: str) -> str:
@@ -113,6 +126,21 @@ def with_candidates(pieces):
     return positions
 
 
+def french_page(html: str) -> str:
+    """`french_html(html)`, with the spaced text of each piece between CSRF tokens
+    kept in the worker: exact, since the result depends on the piece alone."""
+    pieces = VISITOR_TOKEN.split(html)  # piece, token, piece, token…
+    for index in range(0, len(pieces), 2):
+        piece = pieces[index]
+        pieces[index] = spaced_piece(piece) if len(piece) < KEPT_PIECE_LENGTH else french_html(piece)
+    return "".join(pieces)
+
+
+@lru_cache(maxsize=256)
+def spaced_piece(html: str) -> str:
+    return french_html(html)
+
+
 @register.filter(is_safe=True, needs_autoescape=True)
 def french_spacing(value, autoescape=True):
     """On a French page, `value` (text or HTML) with French no-break spaces; as is otherwise."""
@@ -120,7 +148,7 @@ def french_spacing(value, autoescape=True):
     if not (get_language() or "").startswith("fr"):
         return text
     # The text was escaped above, or came marked safe: only spaces change.
-    return mark_safe(french_html(str(text)))  # noqa: S308
+    return mark_safe(french_page(str(text)))  # noqa: S308
 
 
 @register.filter(is_safe=True)

@@ -175,3 +175,24 @@ def test_every_tag_s_read_attributes_are_spaced_whatever_the_tags_before_hold():
         '<img alt="Prix\u00a0: 12\u00a0€" title="Quoi\u202f?\x00 x">'
         '<p title="a\u202f; b">Oui\u202f! 3\u00a0kg</p>'
     )
+
+
+def test_a_page_seen_before_is_spaced_the_same_whatever_the_visitor_s_token():
+    """Pieces between CSRF tokens are kept once spaced (french_page): each visitor's
+    page keeps its own token and gets the same spacing, as if spaced afresh."""
+    template = Template("{% load typography %}{{ html|safe|french_spacing }}")
+    form = '<form><input type="hidden" name="csrfmiddlewaretoken" value="{}"></form>'
+    page = '<p title="Prix : 12 €">Oui ; non</p>{}<script>a ; b</script><p>1 450 g !</p>'
+
+    with translation.override("fr"):
+        first, second = (
+            template.render(Context({"html": page.format(form.format(token))}))
+            for token in ("firsttoken", "secondtoken")
+        )
+
+    expected = (
+        '<p title="Prix\u00a0: 12\u00a0€">Oui\u202f; non</p>{}'
+        "<script>a ; b</script><p>1\u00a0450\u00a0g\u202f!</p>"
+    )
+    assert first == expected.format(form.format("firsttoken"))
+    assert second == expected.format(form.format("secondtoken"))
