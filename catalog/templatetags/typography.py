@@ -132,7 +132,9 @@ def french_page(html: str) -> str:
     pieces = VISITOR_TOKEN.split(html)  # piece, token, piece, token…
     for index in range(0, len(pieces), 2):
         piece = pieces[index]
-        pieces[index] = spaced_piece(piece) if len(piece) < KEPT_PIECE_LENGTH else french_html(piece)
+        pieces[index] = (
+            spaced_piece(piece) if len(piece) < KEPT_PIECE_LENGTH else french_html(piece)
+        )
     return "".join(pieces)
 
 
