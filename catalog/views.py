@@ -84,10 +84,10 @@ def product_detail(request, slug):
     # shopper with a cart, whom the page cache never serves, gets the page this fast.
     if len(slug) > SLUG_LENGTH:
         raise Http404("No such product")
-    shown = kept_with_content(
-        f"catalog:product:{slug}", lambda: product_page(slug), content_version()
-    )
-    return render(request, "catalog/product_detail.html", shown)
+    version = content_version()
+    shown = kept_with_content(f"catalog:product:{slug}", lambda: product_page(slug), version)
+    # The template keeps what it draws of the product under the same version.
+    return render(request, "catalog/product_detail.html", {**shown, "content_version": version})
 
 
 def product_page(slug):
