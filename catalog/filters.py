@@ -325,13 +325,14 @@ class ProductFilterBase(django_filters.FilterSet):
 
     # Facets -------------------------------------------------------------
 
-    def cached_facet_counts(self, base, scope=""):
+    def cached_facet_counts(self, products, scope=""):
         """facet_counts(), kept for FACET_SECONDS per filter combination.
 
         Facet counts scan every product the other filters leave: on a large
         catalogue they cost far more than the page itself. Shoppers mostly
         load the same few combinations, so a minute-old count is served from
         the cache; the products shown, their prices and stock stay live.
+        `products()` gives the products in scope, asked for only when counting.
         """
         self.form.is_valid()  # fills cleaned_data with the fields that validate
         data = self.form.cleaned_data
@@ -348,7 +349,7 @@ class ProductFilterBase(django_filters.FilterSet):
         key = f"catalog:facets:{digest}"
         facets = cache.get(key)
         if facets is None:
-            facets = self.facet_counts(base)
+            facets = self.facet_counts(products())
             cache.set(key, facets, FACET_SECONDS)
         return facets
 

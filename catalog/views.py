@@ -1,15 +1,38 @@
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
+from django.utils.functional import cached_property
+from django.utils.translation import get_language
 from django.views.decorators.http import require_safe
 
 from catalog.filters import SORTS, ProductFilter, active_chips, facet_groups, without
 from catalog.models import Activity, Category, Product
+from catalog.templatetags.cards import product_cards
 from heritage.models import TimelineEvent
 from millet_site.page_cache import anonymous_page, content_version, kept_with_content
 
 PAGE_SIZE = 24
 SLUG_LENGTH = Product._meta.get_field("slug").max_length
+
+
+class Listing:
+    """A listing's products for the paginator, their query built only when what it
+    needs of them (their number, a page of them) is not kept."""
+
+    ordered = True
+
+    def __init__(self, build):
+        self.build = build
+
+    @cached_property
+    def products(self):
+        return self.build()
+
+    def count(self):
+        return self.products.count()
+
+    def __getitem__(self, index):
+        return self.products[index]
 
 
 @require_safe
@@ -30,22 +53,30 @@ def product_list(request, category=None):
         "catalog:activities", lambda: list(Activity.objects.all()), version
     )
 
-    base = Product.objects.published().searchable()
-    if current is not None:
-        family = [current.pk] + [c.pk for c in categories if c.parent_id == current.pk]
-        base = base.filter(category__in=family)
-    product_filter = ProductFilter(request.GET, queryset=base.for_listing(), activities=activities)
+    def base():
+        products = Product.objects.published().searchable()
+        if current is not None:
+            family = [current.pk] + [c.pk for c in categories if c.parent_id == current.pk]
+            products = products.filter(category__in=family)
+        return products
+
+    product_filter = ProductFilter(
+        request.GET, queryset=Product.objects.all(), activities=activities
+    )
     facets = product_filter.cached_facet_counts(base, scope=category or "")
     # The total is exact: facet counts may be a minute old, the list and its total never.
-    paginator = Paginator(product_filter.qs, PAGE_SIZE)
+    listing = Listing(lambda: product_filter.filter_queryset(base().for_listing()))
+    paginator = Paginator(listing, PAGE_SIZE)
     paginator.count = kept_with_content(
-        f"catalog:total:{product_filter.facets_key}", lambda: paginator.count, version
+        f"catalog:total:{product_filter.facets_key}", listing.count, version
     )
     page = paginator.get_page(request.GET.get("page"))
-    # The page's products too, per filters, order and page number.
-    page.object_list = kept_with_content(
-        f"catalog:page:{product_filter.facets_key}:{product_filter.sort()}:{page.number}",
-        lambda: list(page.object_list),
+    # The page's cards too, per filters, order, page number and language: the
+    # products are only read when they are not kept.
+    cards = kept_with_content(
+        f"catalog:cards:{product_filter.facets_key}:{product_filter.sort()}:{page.number}:"
+        f"{get_language()}",
+        lambda: product_cards(page.object_list, eager_first=True),
         version,
     )
 
@@ -56,7 +87,7 @@ def product_list(request, category=None):
         "filter": product_filter,
         "facets": facets,
         "page": page,
-        "products": page.object_list,
+        "cards": cards,
         "sorts": SORTS,
         "notes": product_filter.notes,
         "groups": facet_groups(product_filter, facets, activities),

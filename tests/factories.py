@@ -1,7 +1,9 @@
 """Small builders for test data: each makes one valid row, overrides as keyword arguments."""
 
 import itertools
+import re
 from decimal import Decimal
+from html import unescape
 from io import BytesIO
 
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -74,3 +76,12 @@ def make_image(**overrides):
     if "image" not in fields:
         fields["image"] = image_upload()
     return ProductImage.objects.create(**fields)
+
+
+CARD_NAME = re.compile(r'<h3 class="product-card__name"[^>]*>(.*?)</h3>', re.S)
+
+
+def card_names(response):
+    """The names on the product cards of a listing page, as a shopper reads them."""
+    html = response.content.decode()
+    return [unescape(name).translate(NO_BREAK) for name in CARD_NAME.findall(html)]

@@ -5,14 +5,14 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from catalog.filters import normalise
-from tests.factories import make_product
+from tests.factories import card_names, make_product
 
 pytestmark = pytest.mark.django_db
 
 
 def found(client, terms):
     response = client.get("/produits/", {"q": terms})
-    return [product.name for product in response.context["products"]]
+    return card_names(response)
 
 
 @pytest.fixture
@@ -125,7 +125,7 @@ def test_the_sqlite_folding_spells_out_what_nfkd_keeps(text, folded):
 
 def found_in_english(client, terms):
     response = client.get("/en/produits/", {"q": terms})
-    return [product.name for product in response.context["products"]]
+    return card_names(response)
 
 
 @pytest.fixture
@@ -181,7 +181,7 @@ def test_english_ligatures_and_apostrophes_are_found_however_they_are_typed(
 
 def test_english_results_sort_by_their_english_name(client, english_goods):
     response = client.get("/en/produits/", {"tri": "nom"})
-    names = [product.name for product in response.context["products"]]
+    names = card_names(response)
 
     assert names == [
         "Expedition Down Sleeping Bag",

@@ -7,7 +7,7 @@ from django.core.management import call_command
 from catalog.models import Product, Variant, stock_marks
 from shop.models import Order
 from shop.services import Customer, order_advance, order_place
-from tests.factories import make_product, make_variant
+from tests.factories import card_names, make_product, make_variant
 
 pytestmark = pytest.mark.django_db
 
@@ -79,7 +79,7 @@ def test_the_listing_filters_read_the_flags(client, django_capture_on_commit_cal
 
     def names(query):
         response = client.get("/produits/", query)
-        return sorted(p.name for p in response.context["products"])
+        return sorted(card_names(response))
 
     assert names({"taille": "M"}) == ["Veste Rouge M"]
     assert names({"taille": ["M", "L"]}) == ["Veste Noire M", "Veste Rouge M"]

@@ -14,7 +14,14 @@ from modeltranslation.translator import translator
 from catalog.models import Product
 from heritage.models import Expedition, Person, TimelineEvent
 from shop.models import Store
-from tests.factories import NO_BREAK, make_category, make_image, make_product, make_variant
+from tests.factories import (
+    NO_BREAK,
+    card_names,
+    make_category,
+    make_image,
+    make_product,
+    make_variant,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -173,7 +180,7 @@ def test_sizes_and_colours_are_shown_in_the_page_language_and_chosen_by_one_key(
     assert re.search(r'value="Noir"[^>]*> Noir <', listing)
 
     chosen = client.get("/en/produits/", {"couleur": "Rouge"})
-    assert [p.name for p in chosen.context["products"]] == ["Guide Jacket"]
+    assert card_names(chosen) == ["Guide Jacket"]
     assert [chip["label"] for chip in chosen.context["chips"]] == ["Red"]
 
     french = client.get("/produits/").content.decode().translate(NO_BREAK)
