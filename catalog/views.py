@@ -31,8 +31,14 @@ class Listing:
     def count(self):
         return self.products.count()
 
-    def __getitem__(self, index):
-        return self.products[index]
+    def __getitem__(self, index):  # a page of them, as lazy as the whole
+        return Listing(lambda: self.products[index])
+
+    def __iter__(self):
+        return iter(self.products)
+
+    def __len__(self):
+        return len(self.products)
 
 
 @require_safe
