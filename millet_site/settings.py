@@ -11,6 +11,7 @@ from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
 from millet_site.env import env_bool, env_database, env_int, env_list, env_str
+from millet_site.first_paint import SOURCE as FIRST_PAINT_SOURCE
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -177,9 +178,10 @@ else:
         }
         for alias, max_entries in (("default", 5000), ("limits", 20000))
     }
-# Rendered product cards, in each worker's own memory: a card's key holds its
-# product's version, so no worker ever shows a stale one, and reading a card
-# from memory costs a twentieth of reading it from a file.
+# Rendered HTML in each worker's own memory: product cards (a card's key holds
+# its product's version, so no worker ever shows a stale one), the filter panel,
+# the header and footer, and what a product page draws of the product (under the
+# content version). Reading a card from memory costs a twentieth of a file.
 CACHES["fragments"] = {
     "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
     "LOCATION": "fragments",
@@ -327,11 +329,12 @@ else:
     MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
 
 # Security. The Content Security Policy allows no inline script or style
-# without the per-request nonce.
+# without the per-request nonce, but for the first screen's style rules, by
+# their hash (millet_site.first_paint).
 SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF, CSP.NONCE],
-    "style-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF, CSP.NONCE, FIRST_PAINT_SOURCE],
     "img-src": [CSP.SELF, "data:"],
     "font-src": [CSP.SELF],
     "connect-src": [CSP.SELF],
