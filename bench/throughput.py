@@ -228,6 +228,7 @@ def main():
         "DJANGO_SECURE_SSL_REDIRECT": "false",
         "DJANGO_SERVE_MEDIA": "true",
         "DJANGO_LOG_LEVEL": "WARNING",
+        "DJANGO_REQUEST_LOG_LEVEL": "WARNING",
         "MEDIA_ROOT": str(workdir / "media"),
     }
     env.setdefault("DATABASE_URL", f"sqlite:///{workdir / 'bench.sqlite3'}")
