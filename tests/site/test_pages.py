@@ -212,3 +212,21 @@ def test_the_home_page_sells_staffs_selection_categories_and_the_made_in_france_
     assert 'alt="Drôme Light 5, vue de face"' in tiles  # the category's picture
     made_in_france = html[html.index('id="france-title"') :]
     assert "Drôme Light 5" in made_in_france
+
+
+def test_the_home_page_read_again_runs_no_query_until_the_catalogue_changes(
+    client, django_assert_num_queries, django_capture_on_commit_callbacks
+):
+    from tests.factories import make_product
+
+    product = make_product(name="Hiker 30", featured_position=1, price="79.90")
+    client.get("/")
+
+    # Kept in the worker under the content version (millet_site.views.home).
+    with django_assert_num_queries(0):
+        assert "79,90" in client.get("/").content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        product.price = "69.90"
+        product.save()
+    html = client.get("/").content.decode()
+    assert "69,90" in html and "79,90" not in html
