@@ -1,18 +1,27 @@
+from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
 from catalog.models import Product
 from heritage.eras import era_of
 from heritage.models import Expedition, Person, TimelineEvent
-from millet_site.page_cache import anonymous_page
+from millet_site.page_cache import anonymous_page, content_version, kept_with_content
+
+SLUG_LENGTH = TimelineEvent._meta.get_field("slug").max_length
 
 
 @require_safe
 @anonymous_page
 def timeline(request):
-    events = list(TimelineEvent.objects.for_timeline())
+    # The story's events, kept in the worker under the content version, so never stale.
+    groups = kept_with_content("heritage:timeline", timeline_groups, content_version())
+    return render(request, "heritage/timeline.html", {"groups": groups})
+
+
+def timeline_groups():
+    """The published events in their order, grouped by period, each group with its era."""
     groups = []
-    for event in events:
+    for event in TimelineEvent.objects.for_timeline():
         if not groups or groups[-1]["label"] != event.group_label:
             groups.append(
                 {
@@ -23,19 +32,26 @@ def timeline(request):
                 }
             )
         groups[-1]["events"].append(event)
-    return render(request, "heritage/timeline.html", {"groups": groups})
+    return groups
 
 
 @require_safe
 @anonymous_page
 def event_detail(request, slug):
+    if len(slug) > SLUG_LENGTH:
+        raise Http404("No such event")
+    shown = kept_with_content(f"heritage:event:{slug}", lambda: event_page(slug), content_version())
+    return render(request, "heritage/event.html", shown)
+
+
+def event_page(slug):
     # The products come with their cards below: not prefetched a second time.
     event = get_object_or_404(
         TimelineEvent.objects.published().select_related("expedition").prefetch_related("people"),
         slug=slug,
     )
     products = Product.objects.for_listing().filter(timeline_events=event).order_by("name")
-    return render(request, "heritage/event.html", {"event": event, "products": products})
+    return {"event": event, "products": list(products)}
 
 
 @require_safe

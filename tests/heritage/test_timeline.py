@@ -3,10 +3,12 @@
 import re
 
 import pytest
+from django.core.cache import caches
 from django.core.management import call_command
 from django.template import Context, Template
 
 from heritage.models import TimelineEvent
+from millet_site.page_cache import content_version
 from tests.factories import make_product
 
 pytestmark = pytest.mark.django_db
@@ -212,3 +214,33 @@ def test_the_expedition_page_runs_a_fixed_number_of_queries(
     # 1. expedition, 2. its members, 3. its events (no products: the page shows none)
     with django_assert_num_queries(3):
         assert client.get("/histoire/expeditions/annapurna-1950/").status_code == 200
+
+
+def test_the_story_read_again_runs_no_query_until_it_changes(
+    client, story, django_assert_num_queries, django_capture_on_commit_callbacks
+):
+    pages = ["/histoire/", "/histoire/1950-annapurna-50/"]
+    for page in pages:
+        client.get(page)
+
+    # Kept in the worker under the content version (heritage.views).
+    for page in pages:
+        with django_assert_num_queries(0):
+            assert client.get(page).status_code == 200
+    event = TimelineEvent.objects.get(slug="1950-annapurna-50")
+    with django_capture_on_commit_callbacks(execute=True):
+        event.title = "L’Annapurna 50 au sommet"
+        event.save()
+    for page in pages:
+        assert "L’Annapurna 50 au sommet" in client.get(page).content.decode(), page
+
+
+def test_an_over_long_or_unknown_event_address_is_a_404_and_is_not_kept(client, story):
+    assert client.get("/histoire/" + "a" * 300 + "/").status_code == 404
+    assert client.get("/histoire/nulle-part/").status_code == 404
+
+    assert caches["kept"].get(f"heritage:event:nulle-part:{content_version()}") is None
+    TimelineEvent.objects.create(
+        year=1999, title="Plus tard", slug="nulle-part", kind="product", position=999
+    )
+    assert client.get("/histoire/nulle-part/").status_code == 200
