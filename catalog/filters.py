@@ -15,11 +15,13 @@ from decimal import Decimal
 
 import django_filters
 from django import forms
+from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.core.cache import cache
 from django.db import connection
 from django.db.models import (
     BooleanField,
+    CharField,
     Count,
     Exists,
     ExpressionWrapper,
@@ -30,13 +32,14 @@ from django.db.models import (
     Q,
     Value,
 )
-from django.db.models.functions import Lower
+from django.db.models.functions import Concat, Lower
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from catalog.i18n import localized
 from catalog.models import Product, Variant
 from catalog.search import CONFIGURATIONS, DOCUMENT_FIELDS
+from millet_site.page_cache import content_version, kept_with_content
 
 SEARCH_MAX = 100
 FACET_SECONDS = 60
@@ -357,10 +360,13 @@ class ProductFilterBase(django_filters.FilterSet):
     def facet_counts(self, base):
         """Counts per option of every facet, each with the other facets' filters.
 
-        Two queries whatever the catalogue: one aggregate over products (the
-        product-field choices and flags, whether the range measures apply, and
-        the total), and one UNION counting products per activity, and per size
-        and colour in stock.
+        Two queries whatever the catalogue, neither with a join to the variants nor a
+        distinct count. One groups the products in scope by what the product-field
+        facets read (tier, audience, brand, the flags, whether the measures apply)
+        and by whether each active filter matches: a few dozen groups, from which
+        every such count and the total are summed here. The other is a UNION of
+        grouped counts: products per activity, and per set of sizes and of colours in
+        stock the product keeps ("|L|M|"), split and summed here.
         """
         conditions = self.conditions()
 
@@ -371,82 +377,128 @@ class ProductFilterBase(django_filters.FilterSet):
                     q &= condition
             return q
 
-        # Each filter condition is computed once per product in an inner query
-        # (as a boolean column); the outer aggregate only combines columns.
-        flagged = base.annotate(
-            **{
-                f"match_{name}": ExpressionWrapper(condition, BooleanField())
-                for name, condition in conditions.items()
-            }
+        choices = [f for f in FACETS if f.kind == "choice" and f.source == "product"]
+        flags = [f for f in FACETS if f.kind == "flag"]
+        measured = [f for f in FACETS if f.kind == "range" and f.only_where_measured]
+        # Each filter condition as a boolean column, computed once per product.
+        columns = {
+            f"match_{name}": ExpressionWrapper(condition, BooleanField())
+            for name, condition in conditions.items()
+        }
+        columns |= {
+            f"has_{facet.param}": ExpressionWrapper(
+                Q(**{f"{facet.field}__isnull": False}), BooleanField()
+            )
+            for facet in measured
+        }
+        groups = (
+            base.annotate(**columns)
+            .values(*(facet.field for facet in choices + flags), *columns)
+            .annotate(n=Count("pk"))
+            .order_by()
         )
-
-        def matching_others(param):
-            return Q(**{f"match_{name}": True for name in conditions if name != param})
-
-        aggregates = {"total": Count("pk", filter=matching_others(None))}
-        for facet in FACETS:
-            if facet.kind == "flag":
-                aggregates[f"{facet.param}:1"] = Count(
-                    "pk", filter=matching_others(facet.param) & Q(**{facet.field: True})
-                )
-            elif facet.kind == "range" and facet.only_where_measured:
-                # Whether the range means anything here: any product of the
-                # category (whatever the other filters) with the measure.
-                aggregates[f"applies:{facet.param}"] = Count(
-                    "pk", filter=Q(**{f"{facet.field}__isnull": False})
-                )
-            elif facet.kind == "choice" and facet.source == "product":
-                for value, _label in facet.choices:
-                    aggregates[f"{facet.param}:{value}"] = Count(
-                        "pk", filter=matching_others(facet.param) & Q(**{facet.field: value})
-                    )
-        counts = flagged.aggregate(**aggregates)
-        facets = {"total": counts.pop("total"), "applies": {}}
-        for key, value in counts.items():
-            group, option = key.split(":")
-            facets.setdefault(group, {})[option] = value
+        facets = {"total": 0, "applies": {facet.param: 0 for facet in measured}}
+        for facet in flags:
+            facets[facet.param] = {"1": 0}
+        for facet in choices:
+            facets[facet.param] = {str(value): 0 for value, _label in facet.choices}
+        for group in groups:
+            count = group["n"]
+            failing = {name for name in conditions if not group[f"match_{name}"]}
+            for facet in measured:
+                if group[f"has_{facet.param}"]:
+                    facets["applies"][facet.param] += count
+            if not failing:
+                facets["total"] += count
+            # A facet's counts: the products every other filter keeps.
+            for facet in flags + choices:
+                if failing - {facet.param}:
+                    continue
+                value = group[facet.field]
+                if facet.kind == "flag":
+                    facets[facet.param]["1"] += count if value else 0
+                elif str(value) in facets[facet.param]:
+                    facets[facet.param][str(value)] += count
 
         # Activities, sizes and colours in one UNION of grouped counts; sizes and
-        # colours by French name, with the name to show.
-        def matching(param):
-            return base.filter(others(param)).values("pk")
-
+        # colours by French name, as the products keep them.
         queries = []
-        labels = {}
         for facet in FACETS:
             if facet.source == "activity":
+                matching = base.filter(others(facet.param)).values("pk")
                 queries.append(
-                    Product.activities.through.objects.filter(product__in=matching(facet.param))
-                    .values_list(Value(facet.param), "activity__slug")
-                    .annotate(n=Count("product", distinct=True), label=Max(Value("")))
+                    Product.activities.through.objects.filter(product__in=matching)
+                    .annotate(key=option_key(facet, "activity__slug"))
+                    .values_list("key")
+                    .annotate(n=Count("product"))
                     .order_by()
                 )
             elif facet.source == "variant":
-                field = facet.field
                 queries.append(
-                    Variant.objects.rewrite(False)
-                    .filter(
-                        product__in=matching(facet.param),
-                        stock__gt=0,
-                        **{f"{field}_fr__gt": ""},
-                    )
-                    .values_list(Value(facet.param), f"{field}_fr")
-                    .annotate(n=Count("product", distinct=True), label=Max(localized(field)))
+                    base.filter(others(facet.param))
+                    .exclude(**{f"{facet.field}s_in_stock": ""})
+                    .annotate(key=option_key(facet, f"{facet.field}s_in_stock"))
+                    .values_list("key")
+                    .annotate(n=Count("pk"))
                     .order_by()
                 )
-                labels[facet.param] = {}
             else:
                 continue
             facets[facet.param] = {}
-        facets["labels"] = labels
         first, *rest = queries
-        for param, option, count, label in first.union(*rest, all=True):
-            facets[param][option] = count
-            if label:
-                labels[param][option] = label
-        for param in labels:
-            facets[param] = dict(sorted(facets[param].items(), key=lambda item: size_key(item[0])))
+        for key, count in first.union(*rest, all=True):
+            param, option = key.split(":", 1)
+            if FACETS_BY_PARAM[param].source == "activity":
+                facets[param][option] = count
+                continue
+            for value in option.strip("|").split("|"):
+                facets[param][value] = facets[param].get(value, 0) + count
+        variants = [f for f in FACETS if f.source == "variant"]
+        facets["labels"] = variant_labels(variants, facets)
+        for facet in variants:
+            facets[facet.param] = dict(
+                sorted(facets[facet.param].items(), key=lambda item: size_key(item[0]))
+            )
         return facets
+
+
+def option_key(facet, field):
+    """ "param:value", one column for the rows of a UNION of several facets' counts."""
+    return Concat(Value(f"{facet.param}:"), F(field), output_field=CharField())
+
+
+def variant_labels(variants, facets):
+    """{param: {French name: name in the page's language}} of the sizes and colours
+    counted: the names themselves on a French page; on another, from the names the
+    variants have in it (`variant_names`), the French one where a variant has none."""
+    labels = {facet.param: {value: value for value in facets[facet.param]} for facet in variants}
+    language = get_language()
+    if language == settings.LANGUAGE_CODE:
+        return labels
+    names = kept_with_content(
+        f"catalog:variant-names:{language}", lambda: variant_names(variants), content_version()
+    )
+    for facet in variants:
+        known = names[facet.param]
+        labels[facet.param] = {value: known.get(value, value) for value in labels[facet.param]}
+    return labels
+
+
+def variant_names(variants):
+    """{param: {French name: name in the active language}} of every size and colour:
+    one pass over the variants, kept under the content version by `variant_labels`."""
+    rows = (
+        Variant.objects.rewrite(False)
+        .values(*(f"{facet.field}_fr" for facet in variants))
+        .annotate(**{f"shown_{facet.param}": Max(localized(facet.field)) for facet in variants})
+        .order_by()
+    )
+    names = {facet.param: {} for facet in variants}
+    for row in rows:
+        for facet in variants:
+            if value := row[f"{facet.field}_fr"]:
+                names[facet.param][value] = row[f"shown_{facet.param}"] or value
+    return names
 
 
 _form_classes = {}

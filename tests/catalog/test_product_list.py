@@ -1,12 +1,15 @@
 """The catalogue listing: filters with counts, sort, pagination, and its query budget."""
 
+import io
 import re
 from decimal import Decimal
 
 import pytest
 from django.core.cache import caches
+from django.core.management import call_command
+from django.http import QueryDict
 
-from catalog.models import Activity, stock_flags_refresh
+from catalog.models import Activity, Product, stock_flags_refresh
 from tests.factories import (
     card_names,
     make_activity,
@@ -347,3 +350,72 @@ def test_a_renamed_category_or_a_new_picture_text_is_a_new_card(
     html = client.get("/produits/").content.decode()
     card = html[html.index('alt="Hiker 30, vue de face"') :].split("</article>")[0]
     assert "Sacs à dos de randonnée" in card
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "",
+        "gamme=expert&stock=on&taille=M",
+        "activite=randonnee&couleur=Rouge&prix_max=250",
+        "france=on&public=women&gamme=entry&gamme=advanced",
+        "marque=lafuma&taille=L&taille=XL&couleur=Noir",
+    ],
+)
+def test_facet_counts_match_a_count_of_every_product_one_by_one(client, query):
+    """The counts summed from grouped rows (catalog.filters facet_counts) are those of
+    each option counted product by product, with every other filter applied."""
+    for slug in ("randonnee", "ski", "trail"):
+        make_activity(slug=slug, name=slug.capitalize())
+    call_command("seed_catalog", products=150, stdout=io.StringIO())
+    products = list(
+        Product.objects.filter(is_published=True).prefetch_related("variants", "activities")
+    )
+    chosen = QueryDict(query)
+
+    def keeps(product, param):
+        """Whether `product` passes the chosen filters, but for `param`'s."""
+        sizes = {v.size_fr for v in product.variants.all() if v.stock > 0}
+        colours = {v.colour_fr for v in product.variants.all() if v.stock > 0}
+        tests = {
+            "stock": lambda: product.in_stock,
+            "france": lambda: product.made_in_france,
+            "gamme": lambda: product.tier in chosen.getlist("gamme"),
+            "public": lambda: product.audience in chosen.getlist("public"),
+            "marque": lambda: product.brand in chosen.getlist("marque"),
+            "taille": lambda: sizes & set(chosen.getlist("taille")),
+            "couleur": lambda: colours & set(chosen.getlist("couleur")),
+            "activite": lambda: (
+                {a.slug for a in product.activities.all()} & set(chosen.getlist("activite"))
+            ),
+            "prix_max": lambda: product.price <= Decimal(chosen["prix_max"]),
+        }
+        return all(test() for name, test in tests.items() if name in chosen and name != param)
+
+    facets = client.get(f"/produits/?{query}").context["facets"]
+
+    assert facets["total"] == sum(keeps(p, None) for p in products)
+    for param, field in [("gamme", "tier"), ("public", "audience"), ("marque", "brand")]:
+        for value, count in facets[param].items():
+            expected = sum(keeps(p, param) and getattr(p, field) == value for p in products)
+            assert count == expected, (param, value)
+    assert facets["stock"]["1"] == sum(keeps(p, "stock") and p.in_stock for p in products)
+    assert facets["france"]["1"] == sum(keeps(p, "france") and p.made_in_france for p in products)
+    for param, field in [("taille", "size_fr"), ("couleur", "colour_fr")]:
+        expected = {}
+        for product in products:
+            if keeps(product, param):
+                for name in {getattr(v, field) for v in product.variants.all() if v.stock > 0}:
+                    if name:
+                        expected[name] = expected.get(name, 0) + 1
+        assert facets[param] == expected, param
+    expected = {}
+    for product in products:
+        if keeps(product, "activite"):
+            for activity in product.activities.all():
+                expected[activity.slug] = expected.get(activity.slug, 0) + 1
+    assert facets["activite"] == expected
+    assert facets["applies"] == {
+        "temp": sum(p.comfort_temp_c is not None for p in products),
+        "volume": sum(p.volume_l is not None for p in products),
+    }
