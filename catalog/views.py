@@ -70,6 +70,9 @@ def product_list(request, category=None):
         request.GET, queryset=Product.objects.all(), activities=activities
     )
     facets = product_filter.cached_facet_counts(base, scope=category or "")
+    # The conditions say what the shopper is told (a price range swapped) even when
+    # the counts, the total and the cards are all kept and no query is built.
+    product_filter.conditions()
     # The total is exact: facet counts may be a minute old, the list and its total never.
     listing = Listing(lambda: product_filter.filter_queryset(base().for_listing()))
     paginator = Paginator(listing, PAGE_SIZE)
