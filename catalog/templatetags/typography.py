@@ -67,8 +67,10 @@ READ_ATTRIBUTE_JOINED = re.compile(r'(\s(?:alt|title|aria-label|content)=")([^"\
 
 # The one piece of a public page that changes with every visitor: its CSRF token.
 VISITOR_TOKEN = re.compile(r'(<input type="hidden" name="csrfmiddlewaretoken" value="[^"]*">)')
-# Pieces longer than this are spaced on every request rather than kept.
-KEPT_PIECE_LENGTH = 256_000
+# Pieces longer than this are spaced on every request rather than kept: with 256
+# pieces kept, a worker holds at most about 100 MB, a few tens for pages of the
+# usual 10 to 40 KB.
+KEPT_PIECE_LENGTH = 100_000
 
 
 def french_text(text: str) -> str:
