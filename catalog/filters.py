@@ -463,7 +463,7 @@ class ProductFilterBase(django_filters.FilterSet):
 
 
 def option_key(facet, field):
-    """ "param:value", one column for the rows of a UNION of several facets' counts."""
+    """The key "param:value": one column for the rows of a UNION of several facets' counts."""
     return Concat(Value(f"{facet.param}:"), F(field), output_field=CharField())
 
 
