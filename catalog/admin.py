@@ -12,6 +12,7 @@ from import_export.admin import ImportExportMixin
 from import_export.formats.base_formats import CSV, XLSX
 from modeltranslation.admin import TranslationAdmin, TranslationStackedInline
 
+from catalog.facet_index import facet_index_refresh
 from catalog.images import make_renditions
 from catalog.models import Activity, Category, Product, ProductImage, Variant
 from catalog.resources import ProductResource, VariantResource
@@ -230,6 +231,7 @@ class ProductAdmin(CatalogImportExport, TranslationAdmin):
         """UPDATE sends no signal: the products' new version renews their cards, and the
         cached pages render again after the commit."""
         count = products.update(**values, updated_at=timezone.now())
+        facet_index_refresh(products.values_list("pk", flat=True))
         content_changed()
         return count
 

@@ -8,7 +8,9 @@ a brand does not hide the other brands.
 """
 
 import copy
+import functools
 import hashlib
+import operator
 import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
@@ -20,22 +22,18 @@ from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.core.cache import cache
 from django.db import connection
 from django.db.models import (
-    BooleanField,
-    CharField,
-    Count,
     Exists,
-    ExpressionWrapper,
     F,
     Func,
     Max,
     OuterRef,
     Q,
-    Value,
 )
-from django.db.models.functions import Concat, Lower
+from django.db.models.functions import Lower
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from catalog.facet_index import bitmap_of, bitmaps
 from catalog.i18n import localized
 from catalog.models import Product, Variant
 from catalog.search import CONFIGURATIONS, DOCUMENT_FIELDS
@@ -277,6 +275,7 @@ class ProductFilterBase(django_filters.FilterSet):
 
     def __init__(self, *args, activities=(), **kwargs):
         super().__init__(*args, **kwargs)
+        self.activities = tuple(activities)
         self.activity_choices = tuple((a.slug, a.name) for a in activities)
         self.filters["activite"].extra["choices"] = list(self.activity_choices)
         self.notes = []
@@ -329,14 +328,13 @@ class ProductFilterBase(django_filters.FilterSet):
 
     # Facets -------------------------------------------------------------
 
-    def cached_facet_counts(self, products, scope=""):
+    def cached_facet_counts(self, products, scope="", family=()):
         """facet_counts(), kept for FACET_SECONDS per filter combination.
 
-        Facet counts scan every product the other filters leave: on a large
-        catalogue they cost far more than the page itself. Shoppers mostly
-        load the same few combinations, so a minute-old count is served from
-        the cache; the products shown, their prices and stock stay live.
-        `products()` gives the products in scope, asked for only when counting.
+        Shoppers mostly load the same few combinations, so a minute-old count is
+        served from the cache; the products shown, their prices and stock stay live.
+        `products()` gives the products in scope (those of the categories `family`,
+        or all), asked for only when a filter the index does not hold is active.
         """
         self.form.is_valid()  # fills cleaned_data with the fields that validate
         data = self.form.cleaned_data
@@ -353,118 +351,88 @@ class ProductFilterBase(django_filters.FilterSet):
         key = f"catalog:facets:{digest}"
         facets = cache.get(key)
         if facets is None:
-            facets = self.facet_counts(products())
+            facets = self.facet_counts(products, family)
             cache.set(key, facets, FACET_SECONDS)
         return facets
 
-    def facet_counts(self, base):
+    def facet_counts(self, products, family=()):
         """Counts per option of every facet, each with the other facets' filters.
 
-        Two queries whatever the catalogue, neither with a join to the variants nor a
-        distinct count. One groups the products in scope by what the product-field
-        facets read (tier, audience, brand, the flags, whether the measures apply)
-        and by whether each active filter matches: a few dozen groups, from which
-        every such count and the total are summed here. The other is a UNION of
-        grouped counts: products per activity, and per set of sizes and of colours in
-        stock the product keeps ("|L|M|"), split and summed here.
+        Read from the facet index (catalog.facet_index): one query for every bitmap,
+        then ANDs and bit counts, whatever the size of the catalogue. The products in
+        scope are the published ones of the categories `family` (all when empty). A
+        filter the index does not hold (a range, a search) asks the database for the
+        pks it keeps among `products()`, one query each.
         """
-        conditions = self.conditions()
+        bits = bitmaps()
+        scope = bits.get("published", 0)
+        if family:
+            scope &= functools.reduce(
+                operator.or_, (bits.get(f"category:{pk}", 0) for pk in family)
+            )
+        data = self.form.cleaned_data
+        slugs = {activity.slug: activity.pk for activity in self.activities}
+        kept = {}  # parameter -> the bitmap of products its filter keeps
+        for param, condition in self.conditions().items():
+            facet = FACETS_BY_PARAM.get(param)
+            if facet is None or facet.kind == "range":
+                pks = products().filter(condition).values_list("pk", flat=True).order_by()
+                kept[param] = bitmap_of(pks)
+            elif facet.kind == "flag":
+                kept[param] = bits.get(param, 0)
+            else:
+                values = data[param]
+                if facet.source == "activity":
+                    values = [slugs[value] for value in values if value in slugs]
+                kept[param] = functools.reduce(
+                    operator.or_, (bits.get(f"{param}:{value}", 0) for value in values), 0
+                )
 
         def others(param):
-            q = Q()
-            for name, condition in conditions.items():
-                if name != param:
-                    q &= condition
-            return q
-
-        choices = [f for f in FACETS if f.kind == "choice" and f.source == "product"]
-        flags = [f for f in FACETS if f.kind == "flag"]
-        measured = [f for f in FACETS if f.kind == "range" and f.only_where_measured]
-        # Each filter condition as a boolean column, computed once per product.
-        columns = {
-            f"match_{name}": ExpressionWrapper(condition, BooleanField())
-            for name, condition in conditions.items()
-        }
-        columns |= {
-            f"has_{facet.param}": ExpressionWrapper(
-                Q(**{f"{facet.field}__isnull": False}), BooleanField()
+            """The products in scope that every filter but `param`'s keeps."""
+            return functools.reduce(
+                operator.and_, (mask for name, mask in kept.items() if name != param), scope
             )
-            for facet in measured
-        }
-        groups = (
-            base.annotate(**columns)
-            .values(*(facet.field for facet in choices + flags), *columns)
-            .annotate(n=Count("pk"))
-            .order_by()
-        )
-        facets = {"total": 0, "applies": {facet.param: 0 for facet in measured}}
-        for facet in flags:
-            facets[facet.param] = {"1": 0}
-        for facet in choices:
-            facets[facet.param] = {str(value): 0 for value, _label in facet.choices}
-        for group in groups:
-            count = group["n"]
-            failing = {name for name in conditions if not group[f"match_{name}"]}
-            for facet in measured:
-                if group[f"has_{facet.param}"]:
-                    facets["applies"][facet.param] += count
-            if not failing:
-                facets["total"] += count
-            # A facet's counts: the products every other filter keeps.
-            for facet in flags + choices:
-                if failing - {facet.param}:
-                    continue
-                value = group[facet.field]
-                if facet.kind == "flag":
-                    facets[facet.param]["1"] += count if value else 0
-                elif str(value) in facets[facet.param]:
-                    facets[facet.param][str(value)] += count
 
-        # Activities, sizes and colours in one UNION of grouped counts; sizes and
-        # colours by French name, as the products keep them.
-        queries = []
+        def count(param, key):
+            return (others(param) & bits.get(key, 0)).bit_count()
+
+        facets = {
+            "total": others(None).bit_count(),
+            "applies": {
+                f.param: (scope & bits.get(f"has_{f.param}", 0)).bit_count()
+                for f in FACETS
+                if f.only_where_measured
+            },
+        }
+        present = sorted(bits)
         for facet in FACETS:
-            if facet.source == "activity":
-                matching = base.filter(others(facet.param)).values("pk")
-                queries.append(
-                    Product.activities.through.objects.filter(product__in=matching)
-                    .annotate(key=option_key(facet, "activity__slug"))
-                    .values_list("key")
-                    .annotate(n=Count("product"))
-                    .order_by()
-                )
+            param = facet.param
+            if facet.kind == "flag":
+                facets[param] = {"1": count(param, param)}
+            elif facet.source == "product" and facet.kind == "choice":
+                facets[param] = {
+                    str(value): count(param, f"{param}:{value}") for value, _label in facet.choices
+                }
+            elif facet.source == "activity":
+                counted = {a.slug: count(param, f"{param}:{a.pk}") for a in self.activities}
+                facets[param] = {slug: n for slug, n in counted.items() if n}
             elif facet.source == "variant":
-                queries.append(
-                    base.filter(others(facet.param))
-                    .exclude(**{f"{facet.field}s_in_stock": ""})
-                    .annotate(key=option_key(facet, f"{facet.field}s_in_stock"))
-                    .values_list("key")
-                    .annotate(n=Count("pk"))
-                    .order_by()
+                prefix = f"{param}:"
+                counted = {
+                    key.removeprefix(prefix): count(param, key)
+                    for key in present
+                    if key.startswith(prefix)
+                }
+                facets[param] = dict(
+                    sorted(
+                        ((value, n) for value, n in counted.items() if n),
+                        key=lambda item: size_key(item[0]),
+                    )
                 )
-            else:
-                continue
-            facets[facet.param] = {}
-        first, *rest = queries
-        for key, count in first.union(*rest, all=True):
-            param, option = key.split(":", 1)
-            if FACETS_BY_PARAM[param].source == "activity":
-                facets[param][option] = count
-                continue
-            for value in option.strip("|").split("|"):
-                facets[param][value] = facets[param].get(value, 0) + count
         variants = [f for f in FACETS if f.source == "variant"]
         facets["labels"] = variant_labels(variants, facets)
-        for facet in variants:
-            facets[facet.param] = dict(
-                sorted(facets[facet.param].items(), key=lambda item: size_key(item[0]))
-            )
         return facets
-
-
-def option_key(facet, field):
-    """The key "param:value": one column for the rows of a UNION of several facets' counts."""
-    return Concat(Value(f"{facet.param}:"), F(field), output_field=CharField())
 
 
 def variant_labels(variants, facets):

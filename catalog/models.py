@@ -5,7 +5,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import MinValueValidator
-from django.db import connection, models
+from django.db import connection, models, transaction
 from django.db.models import F, Func, OuterRef, Prefetch, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce, Concat
 from django.urls import reverse
@@ -311,6 +311,11 @@ class Product(models.Model):
         editable=False,
         help_text=_("The French names of the colours in stock, each between bars."),
     )
+    # The facet index's keys this product's bits are set under (catalog.facet_index).
+    # Not in dumps: a product loaded from one has its bits set as it is saved.
+    facet_keys = models.JSONField(
+        _("facet keys"), default=list, blank=True, editable=False, serialize=False
+    )
     # The first picture (by position), kept by every image saved or deleted (see
     # cover_refresh): a card reads it with its product, in the same query.
     cover = models.ForeignKey(
@@ -351,9 +356,9 @@ class Product(models.Model):
                 include=["sizes_in_stock", "colours_in_stock"],
                 name="product_stock_idx",
             ),
-            # Every column the facet counts read (catalog.filters facet_counts): they
-            # scan this index alone, an eighth of the table (11 MB of 147 at 100,000
-            # products on PostgreSQL), and take a third of the time.
+            # What the listing's filters read: the products a price range keeps (for
+            # its facet counts, catalog.filters facet_counts) and the totals come
+            # from this index alone, an eighth of the table on PostgreSQL.
             models.Index(
                 fields=[
                     "is_published",
@@ -415,11 +420,46 @@ class Product(models.Model):
     def __str__(self):
         return self.name
 
+    def save(self, *args, **kwargs):
+        """Save what staff and commands set, never what the shop keeps itself
+        (KEPT_FIELDS): a product read before an order took its last unit would
+        otherwise write back that it is in stock."""
+        updating = not self._state.adding and not kwargs.get("force_insert")
+        if updating and kwargs.get("update_fields") is None:
+            kwargs["update_fields"] = [
+                field.name
+                for field in self._meta.concrete_fields
+                if not field.primary_key and not field.generated and field.name not in KEPT_FIELDS
+            ]
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self):
         return reverse("catalog:product", kwargs={"slug": self.slug})
 
     def natural_key(self):
         return (self.slug,)
+
+
+# The product's columns the shop keeps from other rows, in their own transactions.
+KEPT_FIELDS = {"in_stock", "sizes_in_stock", "colours_in_stock", "cover", "facet_keys"}
+
+
+class FacetBits(models.Model):
+    """One option of the listing's filters ("gamme:expert", "taille:M", "stock",
+    "published", "category:3"…) and the products that have it, as a bitmap: bit n is
+    set when the product whose pk is n has it. Kept in the transaction of every change
+    to a product, its activities or its stock (catalog.facet_index), so that the facet
+    counts AND and count bitmaps instead of scanning the products."""
+
+    key = models.CharField(_("key"), max_length=80, unique=True)
+    bits = models.BinaryField(_("bits"), default=b"")
+
+    class Meta:
+        verbose_name = _("facet bitmap")
+        verbose_name_plural = _("facet bitmaps")
+
+    def __str__(self):
+        return self.key
 
 
 class VariantManager(models.Manager):
@@ -617,34 +657,47 @@ def first_image_of(product):
 
 def stock_flags_refresh(product_ids):
     """Set `in_stock`, `sizes_in_stock` and `colours_in_stock` of these products from
-    their variants. Call it in the transaction that changed the stock: at most three
-    queries (the variants in stock, the products' flags, one UPDATE of those that changed)."""
+    their variants, and their facet bits. Call it in the transaction that changed the
+    stock. The products are locked first: two orders taking the last units of two
+    sizes of one product each read the other's sale, never a stock from before it.
+    Four queries (the locked flags, the variants in stock, one UPDATE of those that
+    changed, then the facet index's own for those)."""
+    from catalog.facet_index import facet_index_refresh
+
     product_ids = set(product_ids)
     if not product_ids:
         return
-    sizes, colours = {}, {}
-    in_stock = (
-        Variant.objects.rewrite(False)
-        .filter(product__in=product_ids, stock__gt=0)
-        .values_list("product_id", "size_fr", "colour_fr")
-        .order_by()
-    )
-    for product_id, size, colour in in_stock:
-        sizes.setdefault(product_id, []).append(size)
-        colours.setdefault(product_id, []).append(colour)
     flags = ["in_stock", "sizes_in_stock", "colours_in_stock"]
-    changed = []
-    for product in Product.objects.filter(pk__in=product_ids).only("pk", *flags):
-        wanted = (
-            product.pk in sizes,
-            stock_marks(sizes.get(product.pk, [])),
-            stock_marks(colours.get(product.pk, [])),
+    with transaction.atomic():
+        products = list(
+            Product.objects.filter(pk__in=product_ids)
+            .only("pk", *flags)
+            .select_for_update()
+            .order_by("pk")
         )
-        if tuple(getattr(product, flag) for flag in flags) != wanted:
-            product.in_stock, product.sizes_in_stock, product.colours_in_stock = wanted
-            changed.append(product)
-    if changed:
-        Product.objects.bulk_update(changed, flags)
+        sizes, colours = {}, {}
+        in_stock = (
+            Variant.objects.rewrite(False)
+            .filter(product__in=product_ids, stock__gt=0)
+            .values_list("product_id", "size_fr", "colour_fr")
+            .order_by()
+        )
+        for product_id, size, colour in in_stock:
+            sizes.setdefault(product_id, []).append(size)
+            colours.setdefault(product_id, []).append(colour)
+        changed = []
+        for product in products:
+            wanted = (
+                product.pk in sizes,
+                stock_marks(sizes.get(product.pk, [])),
+                stock_marks(colours.get(product.pk, [])),
+            )
+            if tuple(getattr(product, flag) for flag in flags) != wanted:
+                product.in_stock, product.sizes_in_stock, product.colours_in_stock = wanted
+                changed.append(product)
+        if changed:
+            Product.objects.bulk_update(changed, flags)
+            facet_index_refresh(product.pk for product in changed)
     # The one link back from the catalogue: waiting back-in-stock alerts, sent once
     # this transaction commits, for the products that have a variant in stock.
     from alerts.services import stock_alerts_restocked

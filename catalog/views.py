@@ -59,17 +59,18 @@ def product_list(request, category=None):
         "catalog:activities", lambda: list(Activity.objects.all()), version
     )
 
+    family = []
+    if current is not None:
+        family = [current.pk] + [c.pk for c in categories if c.parent_id == current.pk]
+
     def base():
         products = Product.objects.published().searchable()
-        if current is not None:
-            family = [current.pk] + [c.pk for c in categories if c.parent_id == current.pk]
-            products = products.filter(category__in=family)
-        return products
+        return products.filter(category__in=family) if family else products
 
     product_filter = ProductFilter(
         request.GET, queryset=Product.objects.all(), activities=activities
     )
-    facets = product_filter.cached_facet_counts(base, scope=category or "")
+    facets = product_filter.cached_facet_counts(base, scope=category or "", family=family)
     # The conditions say what the shopper is told (a price range swapped) even when
     # the counts, the total and the cards are all kept and no query is built.
     product_filter.conditions()

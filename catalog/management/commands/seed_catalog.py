@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from PIL import Image
 
+from catalog.facet_index import facet_index_refresh
 from catalog.images import make_renditions
 from catalog.models import (
     Activity,
@@ -139,3 +140,4 @@ class Command(BaseCommand):
         ProductImage.objects.bulk_create(images)
         cover_refresh(product.pk for product in created)
         through.objects.bulk_create(links)
+        facet_index_refresh(product.pk for product in created)
