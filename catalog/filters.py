@@ -350,6 +350,7 @@ class ProductFilterBase(django_filters.FilterSet):
         self.facets_key = digest
         key = f"catalog:facets:{digest}"
         facets = cache.get(key)
+        self.index_total = None
         if facets is None:
             facets = self.facet_counts(products, family)
             cache.set(key, facets, FACET_SECONDS)
@@ -363,6 +364,9 @@ class ProductFilterBase(django_filters.FilterSet):
         scope are the published ones of the categories `family` (all when empty). A
         filter the index does not hold (a range, a search) asks the database for the
         pks it keeps among `products()`, one query each.
+
+        When every active filter is one the index holds, with values it knows, the
+        total is the listing's own count: it is left in `index_total`.
         """
         bits = bitmaps()
         scope = bits.get("published", 0)
@@ -373,17 +377,23 @@ class ProductFilterBase(django_filters.FilterSet):
         data = self.form.cleaned_data
         slugs = {activity.slug: activity.pk for activity in self.activities}
         kept = {}  # parameter -> the bitmap of products its filter keeps
+        exact = True  # whether the total is the one the listing's own query would count
         for param, condition in self.conditions().items():
             facet = FACETS_BY_PARAM.get(param)
             if facet is None or facet.kind == "range":
                 pks = products().filter(condition).values_list("pk", flat=True).order_by()
                 kept[param] = bitmap_of(pks)
+                exact = False
             elif facet.kind == "flag":
                 kept[param] = bits.get(param, 0)
             else:
                 values = data[param]
                 if facet.source == "activity":
                     values = [slugs[value] for value in values if value in slugs]
+                elif facet.source == "variant":
+                    # The listing matches a size within the marks ("|M|"), the index
+                    # by name: the same products for a name it knows.
+                    exact &= all(f"{param}:{value}" in bits for value in values)
                 kept[param] = functools.reduce(
                     operator.or_, (bits.get(f"{param}:{value}", 0) for value in values), 0
                 )
@@ -432,6 +442,7 @@ class ProductFilterBase(django_filters.FilterSet):
                 )
         variants = [f for f in FACETS if f.source == "variant"]
         facets["labels"] = variant_labels(variants, facets)
+        self.index_total = facets["total"] if exact else None
         return facets
 
 

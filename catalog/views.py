@@ -77,9 +77,14 @@ def product_list(request, category=None):
     # The total is exact: facet counts may be a minute old, the list and its total never.
     listing = Listing(lambda: product_filter.filter_queryset(base().for_listing()))
     paginator = Paginator(listing, PAGE_SIZE)
-    paginator.count = kept_with_content(
-        f"catalog:total:{product_filter.facets_key}", listing.count, version
-    )
+
+    def total():
+        """Counted with the facets when they were just read off the index, else by a query."""
+        index_total = product_filter.index_total
+        return listing.count() if index_total is None else index_total
+
+    total_key = f"catalog:total:{product_filter.facets_key}"
+    paginator.count = kept_with_content(total_key, total, version)
     page = paginator.get_page(request.GET.get("page"))
     # The page's cards too, per filters, order, page number and language: the
     # products are only read when they are not kept.
