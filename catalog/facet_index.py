@@ -17,20 +17,18 @@ from django.db import transaction
 
 from catalog.models import FacetBits, Product
 
-# What the keys are read from, besides the product's activities.
-FIELDS = (
-    "is_published",
-    "category_id",
-    "in_stock",
-    "made_in_france",
-    "tier",
-    "audience",
-    "brand",
-    "sizes_in_stock",
-    "colours_in_stock",
-    "comfort_temp_c",
-    "volume_l",
-)
+
+def fields():
+    """The product columns the keys are read from (besides its activities), from FACETS."""
+    from catalog.filters import FACETS
+
+    names = {"is_published", "category_id"}
+    for facet in FACETS:
+        if facet.source == "variant":
+            names.add(f"{facet.field}s_in_stock")
+        elif facet.source == "product" and (facet.kind != "range" or facet.only_where_measured):
+            names.add(facet.field)
+    return names
 
 
 def product_keys(product, activity_ids):
@@ -69,7 +67,7 @@ def facet_index_refresh(product_ids, reset=False):
     with transaction.atomic():
         products = list(
             Product.objects.filter(pk__in=product_ids)
-            .only("pk", "facet_keys", *FIELDS)
+            .only("pk", "facet_keys", *fields())
             .select_for_update()
             .order_by("pk")
         )
@@ -91,6 +89,8 @@ def facet_index_refresh(product_ids, reset=False):
         gained = {key: bitmap_of(pks) for key, pks in gained.items()}
         lost = {key: bitmap_of(pks) for key, pks in lost.items()}
         gone = bitmap_of(product_ids if reset else product_ids - {p.pk for p in products})
+        if not (gained or lost or gone):
+            return
         if gained:
             FacetBits.objects.bulk_create(
                 [FacetBits(key=key) for key in gained], ignore_conflicts=True
@@ -98,7 +98,7 @@ def facet_index_refresh(product_ids, reset=False):
         rows = FacetBits.objects.select_for_update().order_by("key")
         if not gone:
             rows = rows.filter(key__in=gained.keys() | lost.keys())
-        rows = list(rows) if gone or gained or lost else []
+        rows = list(rows)
         for row in rows:
             bits = (as_int(row.bits) & ~gone | gained.get(row.key, 0)) & ~lost.get(row.key, 0)
             row.bits = as_bytes(bits)
@@ -110,7 +110,7 @@ def facet_index_rebuild():
     """Every bitmap made again from the products (the migration that adds the index,
     and `manage.py facet_index_rebuild` after rows were changed outside Django)."""
     with transaction.atomic():
-        FacetBits.objects.select_for_update().delete()
+        FacetBits.objects.all().delete()
         Product.objects.update(facet_keys=[])
         pks = list(Product.objects.values_list("pk", flat=True).order_by("pk"))
         for start in range(0, len(pks), 2000):

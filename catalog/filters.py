@@ -404,9 +404,6 @@ class ProductFilterBase(django_filters.FilterSet):
                 operator.and_, (mask for name, mask in kept.items() if name != param), scope
             )
 
-        def count(param, key):
-            return (others(param) & bits.get(key, 0)).bit_count()
-
         facets = {
             "total": others(None).bit_count(),
             "applies": {
@@ -417,20 +414,26 @@ class ProductFilterBase(django_filters.FilterSet):
         }
         present = sorted(bits)
         for facet in FACETS:
-            param = facet.param
+            if facet.kind == "range":
+                continue
+            param, mask = facet.param, others(facet.param)
+
+            def count(key, mask=mask):
+                return (mask & bits.get(key, 0)).bit_count()
+
             if facet.kind == "flag":
-                facets[param] = {"1": count(param, param)}
-            elif facet.source == "product" and facet.kind == "choice":
+                facets[param] = {"1": count(param)}
+            elif facet.source == "product":
                 facets[param] = {
-                    str(value): count(param, f"{param}:{value}") for value, _label in facet.choices
+                    str(value): count(f"{param}:{value}") for value, _label in facet.choices
                 }
             elif facet.source == "activity":
-                counted = {a.slug: count(param, f"{param}:{a.pk}") for a in self.activities}
+                counted = {a.slug: count(f"{param}:{a.pk}") for a in self.activities}
                 facets[param] = {slug: n for slug, n in counted.items() if n}
-            elif facet.source == "variant":
+            else:  # sizes and colours in stock, by French name
                 prefix = f"{param}:"
                 counted = {
-                    key.removeprefix(prefix): count(param, key)
+                    key.removeprefix(prefix): count(key)
                     for key in present
                     if key.startswith(prefix)
                 }

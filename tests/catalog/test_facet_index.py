@@ -12,8 +12,9 @@ from django.test.utils import CaptureQueriesContext
 from catalog.facet_index import bitmaps, product_keys
 from catalog.models import FacetBits, Product, Variant
 from shop.models import Order
-from shop.services import Customer, order_advance, order_place
+from shop.services import order_advance
 from tests.factories import make_activity, make_category, make_product, make_variant
+from tests.shop.factories import buy
 
 pytestmark = pytest.mark.django_db
 
@@ -89,16 +90,6 @@ def test_activities_linked_and_unlinked_from_either_side_keep_the_bits():
     ski.delete()  # its links go without an m2m signal: its bitmap goes too
     assert not FacetBits.objects.filter(key=f"activite:{ski.pk}").exists()
     assert_index_current()
-
-
-def buy(variant, quantity):
-    return order_place(
-        items={variant.pk: quantity},
-        customer=Customer(email="lea@example.org", name="Léa Martin"),
-        delivery="home",
-        payment_method="transfer",
-        checkout_key=f"key-{variant.pk}-{quantity}".ljust(43, "x"),
-    )
 
 
 def test_an_order_taking_the_last_unit_and_its_cancellation_keep_the_stock_bits():

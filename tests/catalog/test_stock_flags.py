@@ -6,8 +6,9 @@ from django.core.management import call_command
 
 from catalog.models import Product, Variant, stock_marks
 from shop.models import Order
-from shop.services import Customer, order_advance, order_place
+from shop.services import order_advance
 from tests.factories import card_names, make_product, make_variant
+from tests.shop.factories import buy
 
 pytestmark = pytest.mark.django_db
 
@@ -24,16 +25,6 @@ def computed(product):
         bool(in_stock),
         stock_marks(size for size, _ in in_stock),
         stock_marks(colour for _, colour in in_stock),
-    )
-
-
-def buy(variant, quantity=1):
-    return order_place(
-        items={variant.pk: quantity},
-        customer=Customer(email="lea@example.org", name="Léa Martin"),
-        delivery="home",
-        payment_method="transfer",
-        checkout_key=f"key-{variant.pk}-{quantity}".ljust(43, "x"),
     )
 
 

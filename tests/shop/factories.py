@@ -35,3 +35,14 @@ def make_order(*, price="79.90", quantity=1, store=None, **overrides):
         **overrides,
     }
     return order_place(**fields)
+
+
+def buy(variant, quantity=1):
+    """An order for home delivery of `quantity` units of this existing variant."""
+    return order_place(
+        items={variant.pk: quantity},
+        customer=Customer(email="lea@example.org", name="Léa Martin"),
+        delivery="home",
+        payment_method="transfer",
+        checkout_key=unique("key"),
+    )
