@@ -9,7 +9,7 @@ from django.utils import timezone
 from alerts.models import StockAlert
 from alerts.tasks import stock_alert_confirmation_send, stock_alert_send
 from catalog.models import Variant
-from millet_site.mail import enqueue_on_commit
+from common.mail import enqueue_on_commit
 
 
 @transaction.atomic
@@ -61,7 +61,7 @@ def stock_alerts_restocked(product_ids) -> None:
     """Once the current transaction commits, e-mail the waiting alerts on the variants of
     these products that are now in stock, each once (see `stock_alerts_release`).
 
-    Called by `catalog.models.stock_flags_refresh` on every stock change; it runs
+    Called on every stock change (the catalogue's `stock_changed` signal); it runs
     no query before the commit, so a checkout holds its lock no longer."""
     product_ids = set(product_ids)
     if product_ids:

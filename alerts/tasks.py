@@ -7,7 +7,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from alerts.models import StockAlert
-from millet_site.mail import render_email, send_or_retry
+from common.mail import render_email, send_or_retry
 
 
 def _alert_context(alert: StockAlert) -> dict:

@@ -9,8 +9,8 @@ from django_ratelimit.core import is_ratelimited
 from alerts.forms import StockAlertForm
 from alerts.models import StockAlert
 from alerts.services import stock_alert_cancel, stock_alert_confirm, stock_alert_request
-from millet_site.csrf import same_origin_form
-from millet_site.http import private_page
+from common.csrf import same_origin_form
+from common.http import private_page
 
 # Alerts one connection may ask for in an hour: each sends an e-mail to the
 # address typed, which must not become a way to flood somebody's inbox.

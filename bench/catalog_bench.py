@@ -49,7 +49,7 @@ from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
-from millet_site.page_cache import bump_version  # noqa: E402
+from common.page_cache import bump_version  # noqa: E402
 
 PAGES = {
     "listing, no filter": "/produits/",

@@ -16,7 +16,7 @@ from catalog.facet_index import facet_index_refresh
 from catalog.images import make_renditions
 from catalog.models import Activity, Category, Product, ProductImage, Variant
 from catalog.resources import ProductResource, VariantResource
-from millet_site.page_cache import content_changed
+from catalog.signals import catalogue_changed
 
 LOW_STOCK = 5
 # The image is required and shown as a preview: a plain file input, which
@@ -228,11 +228,12 @@ class ProductAdmin(CatalogImportExport, TranslationAdmin):
 
     @staticmethod
     def _update(products, **values):
-        """UPDATE sends no signal: the products' new version renews their cards, and the
-        cached pages render again after the commit."""
+        """UPDATE sends no model signal: the facet index is kept here and the change is
+        announced (the pages that show these products render again after the commit)."""
         count = products.update(**values, updated_at=timezone.now())
-        facet_index_refresh(products.values_list("pk", flat=True))
-        content_changed()
+        pks = list(products.values_list("pk", flat=True))
+        facet_index_refresh(pks)
+        catalogue_changed.send(sender=Product, product_ids=pks)
         return count
 
     def _bulk_update(self, request, queryset, message, **values):

@@ -7,9 +7,7 @@ active filter becomes one condition (a Q), so the facet counts can apply
 a brand does not hide the other brands.
 """
 
-import copy
 import functools
-import hashlib
 import operator
 import unicodedata
 from dataclasses import dataclass
@@ -19,7 +17,6 @@ import django_filters
 from django import forms
 from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank
-from django.core.cache import cache
 from django.db import connection
 from django.db.models import (
     Exists,
@@ -37,10 +34,8 @@ from catalog.facet_index import bitmap_of, bitmaps
 from catalog.i18n import localized
 from catalog.models import Product, Variant
 from catalog.search import CONFIGURATIONS, DOCUMENT_FIELDS
-from millet_site.page_cache import content_version, kept_with_content
 
 SEARCH_MAX = 100
-FACET_SECONDS = 60
 SORTS = {
     "selection": _("Our selection"),
     "pertinence": _("Relevance"),
@@ -280,12 +275,6 @@ class ProductFilterBase(django_filters.FilterSet):
         self.filters["activite"].extra["choices"] = list(self.activity_choices)
         self.notes = []
 
-    def get_form_class(self):
-        """django-filter's form class for these filters, built once per process and set
-        of activities (names in the page's language) rather than on every request."""
-        build = super().get_form_class
-        return form_class(type(self), self.activity_choices, build)
-
     def noop(self, queryset, name, value):
         return queryset
 
@@ -328,34 +317,6 @@ class ProductFilterBase(django_filters.FilterSet):
 
     # Facets -------------------------------------------------------------
 
-    def cached_facet_counts(self, products, scope="", family=()):
-        """facet_counts(), kept for FACET_SECONDS per filter combination.
-
-        Shoppers mostly load the same few combinations, so a minute-old count is
-        served from the cache; the products shown, their prices and stock stay live.
-        `products()` gives the products in scope (those of the categories `family`,
-        or all), asked for only when a filter the index does not hold is active.
-        """
-        self.form.is_valid()  # fills cleaned_data with the fields that validate
-        data = self.form.cleaned_data
-        active = sorted(
-            (name, str(value))
-            for name, value in data.items()
-            if name != "tri" and value not in (None, "", [], False)
-        )
-        # Size and colour labels are in the page's language.
-        key_parts = (connection.vendor, get_language(), scope, active)
-        digest = hashlib.sha256(repr(key_parts).encode()).hexdigest()
-        # The filter panel drawn from these counts is kept under the same name.
-        self.facets_key = digest
-        key = f"catalog:facets:{digest}"
-        facets = cache.get(key)
-        self.index_total = None
-        if facets is None:
-            facets = self.facet_counts(products, family)
-            cache.set(key, facets, FACET_SECONDS)
-        return facets
-
     def facet_counts(self, products, family=()):
         """Counts per option of every facet, each with the other facets' filters.
 
@@ -368,6 +329,7 @@ class ProductFilterBase(django_filters.FilterSet):
         When every active filter is one the index holds, with values it knows, the
         total is the listing's own count: it is left in `index_total`.
         """
+        conditions = self.conditions()  # validates the form
         bits = bitmaps()
         scope = bits.get("published", 0)
         if family:
@@ -378,7 +340,7 @@ class ProductFilterBase(django_filters.FilterSet):
         slugs = {activity.slug: activity.pk for activity in self.activities}
         kept = {}  # parameter -> the bitmap of products its filter keeps
         exact = True  # whether the total is the one the listing's own query would count
-        for param, condition in self.conditions().items():
+        for param, condition in conditions.items():
             facet = FACETS_BY_PARAM.get(param)
             if facet is None or facet.kind == "range":
                 pks = products().filter(condition).values_list("pk", flat=True).order_by()
@@ -454,12 +416,9 @@ def variant_labels(variants, facets):
     counted: the names themselves on a French page; on another, from the names the
     variants have in it (`variant_names`), the French one where a variant has none."""
     labels = {facet.param: {value: value for value in facets[facet.param]} for facet in variants}
-    language = get_language()
-    if language == settings.LANGUAGE_CODE:
+    if get_language() == settings.LANGUAGE_CODE:
         return labels
-    names = kept_with_content(
-        f"catalog:variant-names:{language}", lambda: variant_names(variants), content_version()
-    )
+    names = variant_names(variants)
     for facet in variants:
         known = names[facet.param]
         labels[facet.param] = {value: known.get(value, value) for value in labels[facet.param]}
@@ -468,7 +427,7 @@ def variant_labels(variants, facets):
 
 def variant_names(variants):
     """{param: {French name: name in the active language}} of every size and colour:
-    one pass over the variants, kept under the content version by `variant_labels`."""
+    one query over the variants."""
     rows = (
         Variant.objects.rewrite(False)
         .values(*(f"{facet.field}_fr" for facet in variants))
@@ -483,43 +442,11 @@ def variant_names(variants):
     return names
 
 
-_form_classes = {}
-
-
-def form_class(filter_class, activity_choices, build):
-    """The form class `build()` gives, kept per filter set class and activity choices
-    (a handful of entries: the activities change only when staff edit them)."""
-    key = (filter_class, activity_choices)
-    if key not in _form_classes:
-        if len(_form_classes) >= 32:
-            _form_classes.clear()
-        _form_classes[key] = build()
-    return _form_classes[key]
-
-
-class FilterCopies(dict):
-    """A filter set's declared filters, which django-filter deep-copies for each request.
-
-    A filter's per-request state is what django-filter sets on it (its model and
-    filter set) and its `extra` (the activities' choices, set in
-    ProductFilterBase): a copy of each filter with its own `extra` holds all of
-    it, at a tenth of the cost of copying every label, choice and widget. Their
-    form fields, once built, belong to the form class kept by `form_class`."""
-
-    def __deepcopy__(self, memo):
-        copies = {}
-        for name, declared in self.items():
-            copies[name] = copied = copy.copy(declared)
-            copied.extra = dict(declared.extra)
-        return copies
-
-
 ProductFilter = type(
     "ProductFilter",
     (ProductFilterBase,),
     {name: flt for facet in FACETS for name, flt in facet.filters().items()},
 )
-ProductFilter.base_filters = FilterCopies(ProductFilter.base_filters)
 
 
 SIZE_ORDER = ["XXS", "XS", "S", "S/M", "M", "L", "L/XL", "XL", "XXL", "XXXL"]

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from catalog.i18n import localized
 from catalog.images import validate_image
 from catalog.search import SearchDocument
+from catalog.signals import stock_changed
 
 
 class SlugManager(models.Manager):
@@ -698,8 +699,10 @@ def stock_flags_refresh(product_ids):
         if changed:
             Product.objects.bulk_update(changed, flags)
             facet_index_refresh(product.pk for product in changed)
-    # The one link back from the catalogue: waiting back-in-stock alerts, sent once
-    # this transaction commits, for the products that have a variant in stock.
-    from alerts.services import stock_alerts_restocked
-
-    stock_alerts_restocked(sizes.keys())
+    # Back-in-stock alerts and cached pages listen (alerts.apps, millet_site.apps).
+    stock_changed.send(
+        sender=Product,
+        product_ids=product_ids,
+        in_stock=set(sizes),
+        moved={product.pk for product in changed},
+    )

@@ -10,8 +10,9 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
-from millet_site.env import env_bool, env_database, env_int, env_list, env_str
-from millet_site.first_paint import SOURCE as FIRST_PAINT_SOURCE
+from common.env import env_bool, env_database, env_int, env_list, env_str
+from common.first_paint import SOURCE as FIRST_PAINT_SOURCE
+from common.first_paint import release_digest
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -56,13 +57,17 @@ INSTALLED_APPS = [
     "repairs",
     "alerts",
     "pages",
+    # Demo drawings and generated catalogues (draw_demo_images, seed_catalog).
+    "demo",
+    # The shared package: template tags (typography, languages, first paint).
+    "common",
     # The project's own commands (purge_personal_data).
     "millet_site",
 ]
 
 MIDDLEWARE = [
     # First: every answer, even one another middleware makes, has its id and log line.
-    "millet_site.middleware.RequestIdMiddleware",
+    "common.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # HTML compressed for browsers that ask (whitenoise serves static files
@@ -73,10 +78,10 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     # Before anything reads a body: an oversized upload is refused unread.
-    "millet_site.middleware.RequestSizeLimitMiddleware",
-    # Anonymous visitors' pages from the shared cache (millet_site.page_cache),
+    "common.middleware.RequestSizeLimitMiddleware",
+    # Anonymous visitors' pages from the shared cache (common.page_cache),
     # before the CSRF middleware: a cached page carries no token and no cookie.
-    "millet_site.page_cache.AnonymousPageCacheMiddleware",
+    "common.page_cache.AnonymousPageCacheMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -152,13 +157,14 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Demo data: `manage.py loaddata catalog heritage stores` finds them by name.
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
-# Caches shared by every worker process: facet counts in "default", throttle
-# counters in "limits" (kept apart so that many cached pages never push a
-# counter out). Redis when REDIS_URL is set, so several servers agree; files
-# under var/cache otherwise, shared by the processes of one machine. Neither
-# writes to the database, so a GET stays a read.
+# Caches shared by every worker process (docs/caching.md): the numbers of what
+# changed in "default", kept pages in "pages", throttle counters in "limits" (apart,
+# so that many pages never push a number or a counter out). Redis when REDIS_URL is
+# set, so several servers agree; files under var/cache otherwise, shared by the
+# processes of one machine. Neither writes to the database, so a GET stays a read.
 REDIS_URL = env_str("REDIS_URL")
 CACHE_DIR = Path(env_str("DJANGO_CACHE_DIR", str(VAR_DIR / "cache")))
+CACHE_ALIASES = (("default", 5000), ("pages", 5000), ("limits", 20000))
 if REDIS_URL:
     CACHES = {
         alias: {
@@ -166,37 +172,25 @@ if REDIS_URL:
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": alias,
         }
-        for alias in ("default", "limits")
+        for alias, _entries in CACHE_ALIASES
     }
 else:
     # add() and incr() lock the key, so parallel workers never lose a count.
     CACHES = {
         alias: {
-            "BACKEND": "millet_site.cache.SharedFileCache",
+            "BACKEND": "common.cache.SharedFileCache",
             "LOCATION": CACHE_DIR / alias,
             "OPTIONS": {"MAX_ENTRIES": max_entries},
         }
-        for alias, max_entries in (("default", 5000), ("limits", 20000))
+        for alias, max_entries in CACHE_ALIASES
     }
-# Rendered HTML in each worker's own memory: product cards (a card's key holds
-# its product's version, so no worker ever shows a stale one), the filter panel,
-# the header and footer, and what a product page draws of the product (under the
-# content version). Reading a card from memory costs a twentieth of a file.
+# Rendered HTML in each worker's own memory, under keys that hold the numbers of
+# what it shows ({% cache %} in the templates, docs/caching.md).
 CACHES["fragments"] = {
     "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
     "LOCATION": "fragments",
-    "TIMEOUT": 300,
+    "TIMEOUT": 600,
     "OPTIONS": {"MAX_ENTRIES": 10000},
-}
-# What pages read from the catalogue and the story, kept in each worker's memory
-# under the content version (millet_site.page_cache.kept_with_content): a page of a
-# listing's products is about 24 KB, a product page's data 10 to 13 KB, so at most
-# about 50 MB a worker, however many filter combinations a crawler walks through.
-CACHES["kept"] = {
-    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-    "LOCATION": "kept",
-    "TIMEOUT": 300,
-    "OPTIONS": {"MAX_ENTRIES": 2000},
 }
 
 # Catalogue, story and stores pages kept for visitors with nothing of their own
@@ -244,13 +238,13 @@ AUTHENTICATION_BACKENDS = [
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_CLIENT_IP_CALLABLE = "millet_site.client.axes_client_ip"
+AXES_CLIENT_IP_CALLABLE = "common.client.axes_client_ip"
 AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 # Shopper forms: django-ratelimit counts in the "limits" cache.
 RATELIMIT_USE_CACHE = "limits"
-RATELIMIT_IP_META_KEY = "millet_site.client.client_ip"
+RATELIMIT_IP_META_KEY = "common.client.client_ip"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -281,6 +275,11 @@ STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
+# The release this code is (set it at deploy, e.g. to the commit): kept pages are kept
+# per release, so none stored by the previous code is served with this code's style
+# sheet and CSP. By default, a digest of the collected files' manifest and of the
+# first screen's inline rules.
+RELEASE = env_str("RELEASE") or release_digest(STATIC_ROOT / "staticfiles.json")
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
 # Shoppers' repair photos: never served as files, only through the tracking page.
 PRIVATE_MEDIA_ROOT = Path(env_str("PRIVATE_MEDIA_ROOT", str(VAR_DIR / "private")))
@@ -330,7 +329,7 @@ else:
 
 # Security. The Content Security Policy allows no inline script or style
 # without the per-request nonce, but for the first screen's style rules, by
-# their hash (millet_site.first_paint).
+# their hash (common.first_paint).
 SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF, CSP.NONCE],
@@ -381,7 +380,7 @@ LOGGING = {
         # Django's own console handler would print every line a second time.
         "django": {"handlers": [], "level": "INFO", "propagate": True},
         "django.db.backends": {"level": "WARNING"},
-        # One JSON line per request (millet_site.middleware.RequestIdMiddleware).
+        # One JSON line per request (common.middleware.RequestIdMiddleware).
         "millet.requests": {
             "handlers": ["requests"],
             "level": env_str("DJANGO_REQUEST_LOG_LEVEL", "INFO"),

@@ -4,7 +4,8 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
-from millet_site import metrics, views
+from common import metrics
+from millet_site import views
 from millet_site.sitemaps import SITEMAPS
 
 handler400 = "millet_site.views.bad_request"

@@ -21,8 +21,8 @@ from django.views.decorators.http import require_http_methods, require_safe
 from django.views.static import serve
 
 from catalog.models import Product, category_tiles
-from millet_site.http import mark_private
-from millet_site.page_cache import anonymous_page, content_version, kept_with_content
+from common.http import mark_private
+from common.page_cache import anonymous_page, depends_on
 from millet_site.personal_data import export_for
 
 logger = logging.getLogger(__name__)
@@ -31,19 +31,15 @@ logger = logging.getLogger(__name__)
 @require_safe
 @anonymous_page
 def home(request):
-    # What the home page reads of the catalogue, kept in the worker under the content
-    # version (millet_site.page_cache.kept_with_content), so never stale.
-    return render(request, "home.html", kept_with_content("home", home_page, content_version()))
-
-
-def home_page():
+    depends_on(request, "catalog", "stock")
     featured = list(Product.objects.for_home())
     made_in_france = next((p for p in featured if p.made_in_france), None)
-    return {
+    context = {
         "featured": featured,
         "categories": category_tiles(),
         "made_in_france": made_in_france or Product.objects.made_in_france_pick(),
     }
+    return render(request, "home.html", context)
 
 
 # The health check's own limit on reaching the database: a load balancer

@@ -12,7 +12,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from millet_site.admin_tools import ErasedFilter, erase_action
+from common.admin_tools import ErasedFilter, erase_action
 from repairs.forms import RepairMoveForm
 from repairs.models import RepairPhoto, RepairRequest, RepairStatusChange, Status
 from repairs.services import (

@@ -5,7 +5,8 @@ from django.utils.translation import gettext_lazy as _
 
 from catalog.images import photo_reencode
 from catalog.models import Product
-from millet_site.forms import FrenchPhoneField, FrenchPostcodeField
+from common.forms import FrenchPhoneField, FrenchPostcodeField
+from common.visible_text import VisibleTextForm
 from repairs.models import Status
 from repairs.services import MAX_PHOTOS, TRANSITIONS
 
@@ -37,7 +38,7 @@ class PhotosField(forms.FileField):
         return copies
 
 
-class RepairRequestForm(forms.Form):
+class RepairRequestForm(VisibleTextForm):
     name = forms.CharField(label=_("Full name"), max_length=120)
     email = forms.EmailField(label=_("E-mail"))
     phone = FrenchPhoneField(required=False)
@@ -99,7 +100,7 @@ class RepairRequestForm(forms.Form):
         return data
 
 
-class TrackingForm(forms.Form):
+class TrackingForm(VisibleTextForm):
     reference = forms.CharField(label=_("Reference"), max_length=20)
     email = forms.EmailField(label=_("E-mail used for the request"))
 
@@ -107,7 +108,7 @@ class TrackingForm(forms.Form):
         return self.cleaned_data["reference"].strip().upper()
 
 
-class RepairMoveForm(forms.Form):
+class RepairMoveForm(VisibleTextForm):
     """Staff: the next step of a repair and what the shopper reads about it (admin)."""
 
     to_status = forms.ChoiceField(label=_("Next step"))

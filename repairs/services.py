@@ -5,7 +5,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from millet_site.mail import enqueue_on_commit
+from common.mail import enqueue_on_commit
 from repairs.models import RepairCounter, RepairPhoto, RepairRequest, RepairStatusChange, Status
 from repairs.tasks import repair_email_send
 

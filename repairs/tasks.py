@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from millet_site.mail import render_email, send_or_retry
+from common.mail import render_email, send_or_retry
 from repairs.models import RepairStatusChange, Status
 
 

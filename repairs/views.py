@@ -10,8 +10,8 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from django_ratelimit.core import is_ratelimited
 
 from catalog.models import Product
-from millet_site.client import client_network
-from millet_site.http import mark_private, private_page
+from common.client import client_network
+from common.http import mark_private, private_page
 from repairs.forms import RepairRequestForm, TrackingForm
 from repairs.models import RepairPhoto, RepairRequest
 from repairs.services import MoveRefused, repair_quote_answer, repair_request_create

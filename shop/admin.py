@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from modeltranslation.admin import TranslationAdmin
 
-from millet_site.admin_tools import ErasedFilter, erase_action
+from common.admin_tools import ErasedFilter, erase_action
 from shop.models import Order, OrderLine, Return, ReturnLine, Store
 from shop.returns import ReturnRefused, refund_ceiling, return_receive, return_refund
 from shop.services import (

@@ -5,7 +5,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from catalog.models import Variant
-from millet_site.forms import FrenchPhoneField, FrenchPostcodeField
+from common.forms import FrenchPhoneField, FrenchPostcodeField
+from common.visible_text import VisibleTextForm
 from shop.cart import MAX_QUANTITY
 from shop.models import Order, Return, Store
 
@@ -26,7 +27,7 @@ class CartLineForm(forms.Form):
     quantity = forms.IntegerField(label=_("Quantity"), min_value=0, max_value=MAX_QUANTITY)
 
 
-class CheckoutForm(forms.Form):
+class CheckoutForm(VisibleTextForm):
     email = forms.EmailField(label=_("E-mail"))
     name = forms.CharField(label=_("Full name"), max_length=120)
     phone = FrenchPhoneField(required=False)
@@ -86,7 +87,7 @@ class CheckoutForm(forms.Form):
         return data
 
 
-class ReturnForm(forms.Form):
+class ReturnForm(VisibleTextForm):
     """What the shopper sends back: a quantity for each line still returnable, a reason."""
 
     reason = forms.ChoiceField(label=_("Why are you returning it?"), choices=Return.Reason.choices)

@@ -11,8 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from catalog.models import Variant, stock_flags_refresh
-from millet_site.mail import enqueue_on_commit
-from millet_site.page_cache import content_changed
+from common.mail import enqueue_on_commit
 from shop.models import Order, Return, ReturnLine
 
 RETURN_DAYS = 14
@@ -96,7 +95,6 @@ def return_receive(*, parcel: Return) -> Return:
             variants[variant.pk] = variant.product_id
         if variants:
             stock_flags_refresh(set(variants.values()))
-            content_changed()
         parcel.restocked_at = now
     parcel.status = Return.Status.RECEIVED
     parcel.received_at = now

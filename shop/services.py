@@ -10,8 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from catalog.models import Variant, stock_flags_refresh
-from millet_site.mail import enqueue_on_commit
-from millet_site.page_cache import content_changed
+from common.mail import enqueue_on_commit
 from shop.cart import totals
 from shop.models import Order, OrderLine, Store, new_token
 from shop.tasks import order_emails_send
@@ -143,10 +142,9 @@ def order_place(
                 line.product_name,
                 _("it is no longer available in that quantity."),
             )
-    # Stock shows on cached pages ("Only 3 left", "Sold out") and in the
-    # listing's filters, which read each product's stock flags.
+    # Stock shows on kept pages ("Only 3 left", "Sold out") and in the listing's
+    # filters, which read each product's stock flags: announced from there.
     stock_flags_refresh(variants[line.variant_id].product_id for line in lines)
-    content_changed()
     # The number comes from the row's own id: unique without a counter to lock.
     order.number = f"M-{today.year}-{order.pk:06d}"
     order.save(update_fields=["number"])
@@ -208,7 +206,6 @@ def order_advance(*, order: Order, to_status: str) -> Order:
         stock_flags_refresh(
             Variant.objects.filter(order_lines__order=order).values_list("product_id", flat=True)
         )
-        content_changed()
     if to_status in (Order.Status.SHIPPED, Order.Status.COLLECTED):
         order.handed_over_at = timezone.now()
     order.status = to_status

@@ -5,7 +5,7 @@ from django.tasks import task
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from millet_site.mail import render_email, send_or_retry
+from common.mail import render_email, send_or_retry
 from shop.models import Order
 
 

@@ -1,4 +1,5 @@
 import datetime
+import re
 from decimal import Decimal
 
 from django.contrib import messages
@@ -9,9 +10,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from millet_site.csrf import same_origin_form
-from millet_site.http import private_page
-from millet_site.page_cache import anonymous_page
+from common.csrf import same_origin_form
+from common.http import private_page
+from common.page_cache import anonymous_page, depends_on
 from shop.cart import FREE_DELIVERY_FROM, Cart, totals
 from shop.forms import AddToCartForm, CartLineForm, CheckoutForm, ReturnForm
 from shop.models import Order, Store
@@ -24,6 +25,9 @@ from shop.services import (
 )
 
 KEY_LENGTH = 43  # secrets.token_urlsafe(32)
+# A key as Cart.ensure_checkout_key makes them: secrets.token_urlsafe's letters,
+# digits, "-" and "_".
+KEY_FORMAT = re.compile(rf"[A-Za-z0-9_-]{{1,{KEY_LENGTH}}}")
 LAST_ORDER_KEY = "last_order"
 # An empty checkout leads to the last order placed this long ago at most: the
 # shopper who lost its confirmation comes back within minutes.
@@ -127,11 +131,22 @@ def cart_view(request):
     return render(request, "shop/cart.html", context)
 
 
+def _posted_checkout_key(request) -> str:
+    """The checkout key the form carried, or "" if it carried none the shop could have made.
+
+    A forged one (a NUL, which PostgreSQL refuses in a query, any character
+    or length a key never has) is no key: the checkout then says the page
+    had expired, and nothing is ordered.
+    """
+    key = request.POST.get("checkout_key", "")
+    return key if KEY_FORMAT.fullmatch(key) else ""
+
+
 @require_http_methods(["GET", "HEAD", "POST"])
 @private_page
 def checkout(request):
     cart = Cart(request.session)
-    posted_key = request.POST.get("checkout_key", "")[:KEY_LENGTH] if request.POST else ""
+    posted_key = _posted_checkout_key(request)
     if posted_key:
         # This form was sent before (double click, resubmission): its order.
         order = Order.objects.filter(checkout_key=posted_key).first()
@@ -263,6 +278,7 @@ def order_return(request, token):
 @require_safe
 @anonymous_page
 def stores(request):
+    depends_on(request, "stores")
     today = timezone.localdate()
     current = [s for s in Store.objects.all() if not s.has_closed_by(today)]
     context = {

@@ -18,16 +18,14 @@ def _test_settings(settings, tmp_path):
     }
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
-    # The site's own file-based caches, in a folder of this test's: facet
-    # counts and throttle counters start empty, and parallel tests never
-    # share them.
+    # The site's own file-based caches, in a folder of this test's: kept pages
+    # and throttle counters start empty, and parallel tests never share them.
     settings.CACHES = {
         alias: {**config, "LOCATION": tmp_path / "cache" / alias}
         for alias, config in settings.CACHES.items()
     }
-    # Pages are rendered for each request, as their query counts are pinned;
-    # tests/site/test_page_cache.py turns the anonymous page cache on.
-    settings.PAGE_CACHE_SECONDS = 0
+    # The anonymous page cache stays on, as in production: a test that reads a page
+    # twice is served the kept one when nothing it shows changed.
     # A lazy load on a catalogue page raises instead of adding a query per card.
     settings.PAGE_FETCH_RAISE = True
 

@@ -1,16 +1,18 @@
 """The catalogue listing: filters with counts, sort, pagination, and its query budget."""
 
 import io
+import json
 import re
 from decimal import Decimal
 
 import pytest
-from django.core.cache import caches
+from django.core import serializers
 from django.core.management import call_command
 from django.http import QueryDict
 
 from catalog.models import Activity, Product, stock_flags_refresh
 from tests.factories import (
+    NO_BREAK,
     card_names,
     make_activity,
     make_category,
@@ -245,11 +247,15 @@ def test_the_listing_runs_four_queries_whatever_its_size(
     assert len(card_names(response)) == min(products, 24)
     assert f"{products} produit" in response.content.decode()
     # A filter the index does not hold (a search, a range) costs a query for the
-    # products it keeps, and the total is counted by a query; the categories and
-    # activities are kept by now: 1. bitmaps, 2. searched pks, 3. total, 4. page.
-    with django_assert_num_queries(4):
+    # products it keeps, and the total is counted by a query: 1. categories,
+    # 2. activities, 3. bitmaps, 4. searched pks, 5. total, 6. page.
+    with django_assert_num_queries(6):
         response = client.get("/produits/?stock=true&gamme=entry&q=produit")
     assert len(card_names(response)) == min(products, 24)
+    # Asked again with nothing changed: the kept page, no query.
+    with django_assert_num_queries(0):
+        again = client.get("/produits/?stock=true&gamme=entry&q=produit")
+    assert again.content == response.content
 
 
 def test_the_partial_results_for_script_refreshes(client, shelf):
@@ -265,23 +271,22 @@ def test_the_partial_results_for_script_refreshes(client, shelf):
     assert re.search(expert, html)
 
 
-def test_facet_counts_are_cached_for_a_minute_but_the_products_stay_live(
+def test_a_new_product_shows_with_its_counts_on_the_next_request(
     client, shelf, django_assert_num_queries, django_capture_on_commit_callbacks
 ):
     client.get("/produits/?gamme=expert")
     with django_capture_on_commit_callbacks(execute=True):
         make_product(name="Nouveau", tier="expert")
 
-    # A new content version: 1. categories, 2. activities, 3. the total,
-    # 4. the page of products with their covers. The facet counts come from
-    # the cache.
+    # The kept page shows the catalogue: rendered again, 1. categories,
+    # 2. activities, 3. the facet index's bitmaps (counts and total), 4. the page
+    # of products with their covers.
     with django_assert_num_queries(4):
         response = client.get("/produits/?gamme=expert")
     assert "Nouveau" in names(response)
     assert "4 produits" in response.content.decode()
 
-    # Nothing changed since: the categories, activities, total and the page's
-    # products are kept under the content version.
+    # Nothing changed since: the kept page.
     with django_assert_num_queries(0):
         response = client.get("/produits/?gamme=expert")
     assert "4 produits" in response.content.decode()
@@ -291,8 +296,7 @@ def test_facet_counts_are_cached_for_a_minute_but_the_products_stay_live(
 def test_the_kept_filter_panel_follows_ticked_boxes_and_renamed_activities(
     client, shelf, django_capture_on_commit_callbacks
 ):
-    """Each worker keeps the panel's HTML for a minute (catalog/views.py): a ticked box
-    or a change staff make is another panel, drawn at once."""
+    """A ticked box is another page, and an activity staff rename shows at once."""
     ski = r'name="activite" value="ski"( checked)?> ({}) <span class="facet__count">'
     client.get("/produits/")
 
@@ -309,20 +313,10 @@ def test_the_kept_filter_panel_follows_ticked_boxes_and_renamed_activities(
     assert re.search(ski.format("Ski de randonnée"), renamed)
 
 
-def test_cards_are_kept_in_memory_and_drawn_again_when_their_product_changes(
+def test_a_product_saved_sold_out_or_given_a_picture_shows_on_its_card_at_once(
     client, shelf, django_capture_on_commit_callbacks
 ):
-    """{% product_cards %} keeps each card in the worker's memory; a product saved (a
-    new price), sold out or given a picture is another card at once."""
-
-    def kept_cards():
-        return [key for key in caches["fragments"]._cache if ":card:" in key]
-
     client.get("/produits/")
-    assert len(kept_cards()) == 5  # the five published products
-    first = kept_cards()
-    client.get("/produits/")
-    assert kept_cards() == first  # read, not drawn again
 
     hiker = shelf["Hiker"]
     with django_capture_on_commit_callbacks(execute=True):  # staff's changes committed
@@ -341,8 +335,7 @@ def test_cards_are_kept_in_memory_and_drawn_again_when_their_product_changes(
 def test_a_renamed_category_or_a_new_picture_text_is_a_new_card(
     client, shelf, django_capture_on_commit_callbacks
 ):
-    """What a card shows of its category and cover is in its key: staff editing them
-    see the change on the next request, not once the kept card expires."""
+    """Staff editing a category or a picture see the change on the next request."""
     hiker = shelf["Hiker"]
     image = make_image(product=hiker, alt_text="Hiker, vue de face")
     assert 'alt="Hiker, vue de face"' in client.get("/produits/").content.decode()
@@ -427,3 +420,34 @@ def test_facet_counts_match_a_count_of_every_product_one_by_one(client, query):
         "temp": sum(p.comfort_temp_c is not None for p in products),
         "volume": sum(p.volume_l is not None for p in products),
     }
+
+
+def made_in_france_counts(client):
+    html = client.get("/produits/?france=true").content.decode().translate(NO_BREAK)
+    total = re.search(r"(\d+) produits?</p>", html).group(1)
+    option = re.search(
+        r'value="true"[^>]*> Fabriqué en France <span class="facet__count">\((\d+)\)', html
+    )
+    return int(total), int(option.group(1))
+
+
+def test_the_made_in_france_count_follows_a_save_and_a_fixture_load(
+    client, shelf, tmp_path, django_capture_on_commit_callbacks
+):
+    before = made_in_france_counts(client)
+    assert before[0] == before[1]
+    hiker = shelf["Hiker"]
+    with django_capture_on_commit_callbacks(execute=True):
+        hiker.made_in_france, hiker.workshop_fr = True, "Drôme"
+        hiker.country_of_manufacture_fr = "France"
+        hiker.save()
+    assert made_in_france_counts(client) == (before[0] + 1, before[1] + 1)
+
+    peuterey = shelf["Peuterey"]
+    rows = json.loads(serializers.serialize("json", [peuterey], use_natural_foreign_keys=True))
+    rows[0]["fields"].update(made_in_france=True, workshop_fr="Drôme")
+    rows[0]["fields"]["country_of_manufacture_fr"] = "France"
+    (tmp_path / "france.json").write_text(json.dumps(rows), encoding="utf-8")
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("loaddata", str(tmp_path / "france.json"), verbosity=0)
+    assert made_in_france_counts(client) == (before[0] + 2, before[1] + 2)

@@ -3,12 +3,10 @@
 import re
 
 import pytest
-from django.core.cache import caches
 from django.core.management import call_command
 from django.template import Context, Template
 
 from heritage.models import TimelineEvent
-from millet_site.page_cache import content_version
 from tests.factories import make_product
 
 pytestmark = pytest.mark.django_db
@@ -223,7 +221,7 @@ def test_the_story_read_again_runs_no_query_until_it_changes(
     for page in pages:
         client.get(page)
 
-    # Kept in the worker under the content version (heritage.views).
+    # The kept pages (common.page_cache).
     for page in pages:
         with django_assert_num_queries(0):
             assert client.get(page).status_code == 200
@@ -239,8 +237,28 @@ def test_an_over_long_or_unknown_event_address_is_a_404_and_is_not_kept(client, 
     assert client.get("/histoire/" + "a" * 300 + "/").status_code == 404
     assert client.get("/histoire/nulle-part/").status_code == 404
 
-    assert caches["kept"].get(f"heritage:event:nulle-part:{content_version()}") is None
     TimelineEvent.objects.create(
         year=1999, title="Plus tard", slug="nulle-part", kind="product", position=999
     )
     assert client.get("/histoire/nulle-part/").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("first", "then"), [("/en/histoire/", "/histoire/"), ("/histoire/", "/en/histoire/")]
+)
+def test_each_language_keeps_its_own_labels_drawings_and_anchors_whichever_was_seen_first(
+    client, story, settings, first, then
+):
+    settings.PAGE_CACHE_SECONDS = 0
+    alone = client.get(then).content.decode()
+    settings.PAGE_CACHE_SECONDS = 600
+    client.get(first)
+
+    page = client.get(then).content.decode()
+    assert page == alone
+    if then == "/histoire/":
+        assert "Années 1920" in page and "The 1920s" not in page
+        assert 'id="annees-1950"' in page
+    else:
+        assert "The 1920s" in page and "Années 1920" not in page
+    assert page.count("<img") == alone.count("<img")

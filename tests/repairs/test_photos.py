@@ -1,10 +1,14 @@
 """Shoppers' repair photos: cleaned on arrival, seen by their owner and by staff only,
 removed with their request, and counted before they cost any work."""
 
+import json
+import subprocess
+import sys
 from io import BytesIO
 from pathlib import Path
 
 import pytest
+from django.conf import settings as django_settings
 from django.contrib.auth.models import Permission, User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
@@ -102,7 +106,12 @@ def test_only_the_cleaned_copy_is_kept(sent, settings):
 
 @pytest.mark.parametrize(
     ("size", "kept"),
-    [((4032, 3024), (2048, 1536)), ((1000, 5000), (410, 2048)), ((800, 600), (800, 600))],
+    [
+        ((4032, 3024), (2048, 1536)),
+        ((1000, 5000), (410, 2048)),
+        ((800, 600), (800, 600)),
+        ((6120, 4080), (2048, 1365)),  # 25 MP, the most accepted
+    ],
 )
 def test_photos_are_brought_down_to_2048_pixels_on_the_long_side(client, size, kept):
     client.post("/reparation/", request_data(photos=[phone_photo(size, orientation=1)]))
@@ -242,3 +251,124 @@ def test_behind_nginx_the_app_checks_and_nginx_sends_the_photo(client, sent, che
     stranger = Client().get(staff_url(repair, photo))
     assert stranger.status_code == 404
     assert "X-Accel-Redirect" not in stranger
+
+
+# A worker's extra memory for one repair form with three photos, however many pixels.
+FORM_MEMORY_LIMIT_MB = 150
+
+# Run in a fresh Python, whose memory is its own: a process's peak resident
+# size only grows, and Pillow's pixel buffers are not allocated through
+# Python (tracemalloc does not see them). The peak is the kernel's (VmHWM of
+# /proc/self/status, Linux: getrusage's would start from pytest's own size,
+# which it inherits). Prints what the form made of three copies of one file.
+MEASURE_FORM = """
+import json, os, sys
+import django
+django.setup()
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils.datastructures import MultiValueDict
+from PIL import Image
+from repairs.forms import RepairRequestForm
+
+def status_mb(field):
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith(field + ":"):
+                return int(line.split()[1]) / 1024
+
+path = sys.argv[1]
+content = open(path, "rb").read()
+name = os.path.basename(path)
+files = [SimpleUploadedFile(name, content, "image/jpeg") for _ in range(3)]
+form = RepairRequestForm(json.loads(sys.argv[2]), MultiValueDict({"photos": files}))
+try:
+    with open("/proc/self/clear_refs", "w") as clear_refs:
+        clear_refs.write("5")  # the peak starts again from here
+except OSError:
+    pass  # the peak since this Python started: higher, never lower
+before = status_mb("VmRSS")
+form.is_valid()
+extra = status_mb("VmHWM") - before
+photos = []
+for copy in form.cleaned_data.get("photos", []):
+    with Image.open(copy) as picture:
+        rgb = picture.convert("RGB")
+        left, right = rgb.getpixel((10, 10)), rgb.getpixel((rgb.width - 10, 10))
+        photos.append(
+            {"format": picture.format, "size": picture.size, "left": left, "right": right}
+        )
+print(json.dumps({"extra_mb": extra, "photos": photos, "errors": form.errors.get("photos", [])}))
+"""
+needs_proc = pytest.mark.skipif(
+    not Path("/proc/self/status").exists(), reason="measures memory with Linux's /proc"
+)
+
+
+@pytest.fixture(scope="module")
+def large_photos(tmp_path_factory):
+    """Photos of as many pixels as the form takes, left half red and right half blue.
+
+    A camera's 25 MP JPEG at 3:2, a 25 MP PNG with transparency (the copy
+    must flatten it), a WebP at its lower limit and a 25 MP WebP. Made one
+    at a time: each costs 100 MB while it is drawn.
+    """
+    folder = tmp_path_factory.mktemp("large-photos")
+    for name, size, mode, options in [
+        ("appareil.jpg", (6120, 4080), "RGB", {"quality": 90}),
+        ("capture.png", (5000, 5000), "RGBA", {"compress_level": 1}),
+        ("web.webp", (3000, 2000), "RGB", {"method": 0}),
+        ("grande.webp", (5000, 5000), "RGB", {"method": 0}),
+    ]:
+        width, height = size
+        picture = Image.new(mode, size, BLUE)
+        picture.paste(RED, (0, 0, width // 2, height))
+        picture.save(folder / name, **options)
+        del picture
+    return folder
+
+
+def form_in_a_fresh_worker(path):
+    """What one repair form with three copies of the photo at `path` gives, and costs."""
+    data = {k: v for k, v in request_data().items() if k != "photos"}
+    finished = subprocess.run(
+        [sys.executable, "-c", MEASURE_FORM, str(path), json.dumps(data)],
+        cwd=django_settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert finished.returncode == 0, finished.stderr
+    return json.loads(finished.stdout)
+
+
+@needs_proc
+@pytest.mark.parametrize(
+    ("name", "kept"),
+    [("appareil.jpg", (2048, 1365)), ("capture.png", (2048, 2048)), ("web.webp", (2048, 1365))],
+)
+def test_three_photos_at_the_pixel_limit_fit_in_a_worker_and_are_kept_whole(
+    large_photos, name, kept
+):
+    result = form_in_a_fresh_worker(large_photos / name)
+
+    assert result["errors"] == []
+    assert result["extra_mb"] < FORM_MEMORY_LIMIT_MB, result["extra_mb"]
+    assert len(result["photos"]) == 3
+    for photo in result["photos"]:
+        assert photo["format"] == "JPEG"
+        assert tuple(photo["size"]) == kept
+        assert _near(photo["left"], RED)
+        assert _near(photo["right"], BLUE)
+
+
+@needs_proc
+def test_a_webp_too_large_to_decode_in_a_worker_is_refused_from_its_header(large_photos):
+    result = form_in_a_fresh_worker(large_photos / "grande.webp")
+
+    assert result["extra_mb"] < FORM_MEMORY_LIMIT_MB, result["extra_mb"]
+    assert result["photos"] == []
+    errors = " ".join(result["errors"]).translate(NO_BREAK)
+    assert errors.count("grande.webp : Cette image WebP mesure 5000 × 5000 pixels") == 3
+    assert "en WebP, la limite est de 6 mégapixels" in errors
+    assert "Envoyez-la plutôt en JPEG" in errors

@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from millet_site import first_paint
+from common import first_paint
 from tests.factories import make_product, make_variant
 
 pytestmark = pytest.mark.django_db

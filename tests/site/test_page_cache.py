@@ -2,14 +2,18 @@
 and a change shows on the next request."""
 
 import re
+from decimal import Decimal
 from html.parser import HTMLParser
 
 import pytest
 from django.contrib.auth.models import User
-from django.core.cache import cache
+from django.core.cache import caches
 from django.test import Client
 
-from millet_site.page_cache import bump_version, content_version
+from catalog.models import Product
+from common import first_paint
+from common.first_paint import release_digest
+from common.page_cache import renumber
 from shop.services import Customer, order_place
 from tests.factories import NO_BREAK, make_product, make_variant
 
@@ -283,14 +287,72 @@ def test_a_bulk_action_in_the_admin_shows_on_the_next_request(
     assert "Expert" in card
 
 
-def test_a_cache_that_lost_its_version_never_takes_up_an_old_number():
-    """Workers keep totals and panels in their own memory under the version
-    (kept_with_content): a shared cache emptied or restarted must not start the
-    count again at a number they kept something under."""
-    bump_version()
-    before = content_version()
-    cache.clear()
+def test_a_cache_that_lost_the_numbers_of_what_changed_serves_no_page_kept_before(
+    pack, django_capture_on_commit_callbacks
+):
+    visit(product_path(pack))
+    with django_capture_on_commit_callbacks(execute=True):
+        pack.product.price = Decimal("69.90")
+        pack.product.save()
+    assert visit(product_path(pack))[1]["X-Page-Cache"] == "miss"  # kept with its number
+    caches["default"].clear()  # Redis restarted: the numbers are gone, the pages not
 
-    assert content_version() > before
-    bump_version()
-    assert content_version() > before
+    _, response, html = visit(product_path(pack))
+    assert response["X-Page-Cache"] == "miss"
+    assert "69,90 €" in html
+
+
+def test_a_change_committed_while_a_page_renders_is_not_kept_under_it(pack, monkeypatch):
+    """The page may have read the rows before the change: it is served, not kept."""
+    rendering = Product.objects.related_to
+
+    def related_to(product):
+        renumber({f"product:{product.pk}"})  # another worker's commit, mid-rendering
+        return rendering(product)
+
+    monkeypatch.setattr(Product.objects, "related_to", related_to)
+    assert "X-Page-Cache" not in visit(product_path(pack))[1]  # rendered, not kept
+    monkeypatch.undo()
+    assert visit(product_path(pack))[1]["X-Page-Cache"] == "miss"
+    assert visit(product_path(pack))[1]["X-Page-Cache"] == "hit"
+
+
+def test_a_new_release_serves_no_page_kept_by_the_previous_one(pack, settings):
+    visit(product_path(pack))
+    assert visit(product_path(pack))[1]["X-Page-Cache"] == "hit"
+    settings.RELEASE = "next"
+    assert visit(product_path(pack))[1]["X-Page-Cache"] == "miss"
+
+
+def test_the_default_release_changes_with_the_inline_rules_and_the_static_files(
+    tmp_path, monkeypatch
+):
+    manifest = tmp_path / "staticfiles.json"
+    manifest.write_text('{"paths": {"css/site.css": "css/site.1.css"}}')
+    before = release_digest(manifest)
+    monkeypatch.setattr(first_paint, "RULES", first_paint.RULES + "\nh1{color:red}")
+    after_rules = release_digest(manifest)
+    manifest.write_text('{"paths": {"css/site.css": "css/site.2.css"}}')
+    assert len({before, after_rules, release_digest(manifest)}) == 3
+
+
+def test_head_answers_the_length_get_gives(pack):
+    for path in (product_path(pack), "/produits/", "/histoire/"):
+        get = Client().get(path)
+        head = Client().head(path)
+        assert head["X-Page-Cache"] == "hit", path
+        assert int(head["Content-Length"]) == len(get.content) > 0, path
+
+
+def test_kept_pages_say_so_to_proxies_and_personal_pages_are_private(pack):
+    _, kept, _ = visit(product_path(pack))
+    assert kept["Cache-Control"] == "public, max-age=0, must-revalidate"
+    assert "Cookie" in kept["Vary"]
+
+    shopper = Client()
+    add_to_cart(shopper, pack, sec_fetch_site="same-origin", origin="http://testserver")
+    mine = shopper.get(product_path(pack))
+    assert "X-Page-Cache" not in mine
+    assert "private" in mine["Cache-Control"]
+    assert "Cookie" in mine["Vary"]
+    assert "private" in shopper.get("/panier/")["Cache-Control"]

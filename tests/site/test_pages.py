@@ -6,7 +6,7 @@ import pytest
 from django.test import RequestFactory
 from django.views.defaults import server_error
 
-from millet_site import first_paint
+from common import first_paint
 from tests.site.test_configuration import ROOT
 
 pytestmark = pytest.mark.django_db
@@ -49,7 +49,7 @@ def test_pages_send_a_strict_content_security_policy(client):
     assert directives["default-src"] == "'self'"
     for name in ("script-src", "style-src"):
         # 'self' and, when a page uses one, the request's nonce; for styles, the hash
-        # of the first screen's rules (millet_site.first_paint): nothing else.
+        # of the first screen's rules (common.first_paint): nothing else.
         sources = directives[name].split()
         assert sources[0] == "'self'"
         allowed = [first_paint.SOURCE] if name == "style-src" else []

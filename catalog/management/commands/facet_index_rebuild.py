@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand
 
 from catalog.facet_index import facet_index_rebuild
 from catalog.models import FacetBits, Product
+from catalog.signals import catalogue_changed
 
 
 class Command(BaseCommand):
@@ -15,6 +16,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         facet_index_rebuild()
+        catalogue_changed.send(sender=Product, product_ids=None)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Facet index rebuilt: {FacetBits.objects.count()} bitmaps "

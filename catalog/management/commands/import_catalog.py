@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from import_export.formats.base_formats import CSV, XLSX
 
 from catalog.resources import ProductResource, VariantResource
-from millet_site.management.progress import show_progress
+from common.progress import show_progress
 
 RESOURCES = {"products": ProductResource, "variants": VariantResource}
 FORMATS = {".csv": CSV, ".xlsx": XLSX}

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from millet_site.management.progress import show_progress
+from common.progress import show_progress
 from millet_site.personal_data import ALERT_SPENT_DAYS, ALERT_UNCONFIRMED_DAYS, past_retention
 from repairs.services import repair_anonymise
 from shop.services import order_anonymise

@@ -11,7 +11,7 @@ from django.shortcuts import render
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
-from millet_site import metrics
+from common import metrics
 
 
 class RequestSizeLimitMiddleware:
@@ -48,7 +48,7 @@ request_log = logging.getLogger("millet.requests")
 class RequestIdMiddleware:
     """Give each request an id, send it back in `X-Request-ID`, log one line per request
     as JSON (id, method, route, status, time, page-cache answer) and count it in the
-    Prometheus metrics (millet_site.metrics).
+    Prometheus metrics (common.metrics).
 
     Behind the proxy (DJANGO_BEHIND_PROXY) nginx's id is kept, so the proxy's
     log and the app's share it; otherwise, or when it is malformed, a new one is

@@ -21,6 +21,7 @@ from catalog.models import (
     cover_refresh,
     stock_marks,
 )
+from catalog.signals import catalogue_changed
 
 BATCH = 2000
 WORDS = ["Sac", "Veste", "Duvet", "Pantalon", "Gilet", "Polaire", "Chaussure", "Gant", "Bonnet"]
@@ -141,3 +142,4 @@ class Command(BaseCommand):
         cover_refresh(product.pk for product in created)
         through.objects.bulk_create(links)
         facet_index_refresh(product.pk for product in created)
+        catalogue_changed.send(sender=Product, product_ids=[product.pk for product in created])

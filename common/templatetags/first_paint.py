@@ -3,7 +3,7 @@
 from django import template
 from django.utils.safestring import mark_safe
 
-from millet_site.first_paint import RULES
+from common.first_paint import RULES
 
 register = template.Library()
 

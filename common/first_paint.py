@@ -33,3 +33,12 @@ RULES = first_paint_rules(SHEET.read_text(encoding="utf-8"))
 SOURCE = "'sha256-{}'".format(
     base64.b64encode(hashlib.sha256(RULES.encode("utf-8")).digest()).decode("ascii")
 )
+
+
+def release_digest(manifest: Path) -> str:
+    """A name for the code being served: a digest of the collected static files' manifest
+    (each file's hashed name) when there is one, and of the inline rules."""
+    digest = hashlib.sha256(RULES.encode("utf-8"))
+    if manifest.exists():
+        digest.update(manifest.read_bytes())
+    return digest.hexdigest()[:16]

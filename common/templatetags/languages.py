@@ -1,10 +1,8 @@
 """Links from the page on screen to the same page in each of the site's languages."""
 
-from functools import lru_cache
-
 from django import template
 from django.conf import settings
-from django.urls import get_script_prefix, reverse, translate_url
+from django.urls import reverse, translate_url
 from django.utils.encoding import escape_uri_path, iri_to_uri
 from django.utils.html import format_html
 from django.utils.translation import get_language, get_language_info, override
@@ -12,18 +10,9 @@ from django.utils.translation import get_language, get_language_info, override
 register = template.Library()
 
 
-@lru_cache(maxsize=4096)
-def _translated_path(path, code, active, script_prefix):
-    return translate_url(path, code)
-
-
 def translated_path(path, code):
-    """`path` (no query) in language `code`, as `translate_url` gives it. Remembered per
-    process, under what the answer depends on (the active language resolves the path,
-    the script prefix starts the result): resolving and reversing a path costs Django a
-    twentieth of a millisecond, and each page asks for every language twice (links and
-    alternates)."""
-    return _translated_path(path, code, get_language(), get_script_prefix())
+    """`path` (no query) in language `code`, as `translate_url` gives it."""
+    return translate_url(path, code)
 
 
 @register.simple_tag(takes_context=True)

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.management import call_command
 from PIL import Image, ImageStat
 
-from catalog.management.commands import draw_demo_images as drawing
+from demo.management.commands import draw_demo_images as drawing
 
 FIXTURE = Path(settings.BASE_DIR) / "fixtures" / "catalog.json"
 MEDIA = Path(settings.BASE_DIR) / "fixtures" / "media"

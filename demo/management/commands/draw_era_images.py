@@ -16,7 +16,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from PIL import Image, ImageOps
 
-from catalog.management.commands.draw_demo_images import (
+from demo.management.commands.draw_demo_images import (
     COLOURS,
     SUPERSAMPLE,
     WEBBING,

@@ -1,7 +1,7 @@
 """Prometheus metrics of the shop (prometheus_client), at /metrics for the internal address
 and staff only.
 
-Counted by millet_site.middleware.RequestIdMiddleware for every request: the
+Counted by common.middleware.RequestIdMiddleware for every request: the
 requests by view and status, their duration by view, and the page cache's
 answers. With several gunicorn workers, set PROMETHEUS_MULTIPROC_DIR to an
 empty folder the workers share (deploy/gunicorn.conf.py then tells the client
@@ -23,7 +23,7 @@ from prometheus_client import (
     multiprocess,
 )
 
-from millet_site.client import client_ip
+from common.client import client_ip
 
 REQUESTS = Counter(
     "millet_http_requests", "Requests answered, by view and status.", ["method", "view", "status"]

@@ -1,7 +1,7 @@
 """Cross-site request protection for the forms of pages served from the cache.
 
 A cached page is the same bytes for every visitor, so it can hold no CSRF token
-and hand out no cookie (millet_site.page_cache). Its one form, add to cart,
+and hand out no cookie (common.page_cache). Its one form, add to cart,
 is protected instead by what the browser itself says about where a request
 comes from, in headers no page can set:
 

@@ -1,6 +1,8 @@
 """Django's file-based cache, safe for counters shared by several processes."""
 
 import os
+import pickle
+import time
 import zlib
 from contextlib import contextmanager
 
@@ -14,7 +16,8 @@ LOCK_STRIPES = 64
 
 
 class SharedFileCache(FileBasedCache):
-    """FileBasedCache whose add() and incr() run under an exclusive file lock.
+    """FileBasedCache whose add() and incr() run under an exclusive file lock, and whose
+    incr() keeps the key's expiry (Django's sets the default timeout again).
 
     Django's file cache reads, then writes: two processes counting the same key
     at once both read 4 and both write 5. Throttle counters must not lose
@@ -39,4 +42,15 @@ class SharedFileCache(FileBasedCache):
 
     def incr(self, key, delta=1, version=None):
         with self._key_lock(key, version):
-            return super().incr(key, delta, version)
+            try:
+                with open(self._key_to_file(key, version), "rb") as handle:
+                    expiry = pickle.load(handle)  # noqa: S301 (the cache's own files)
+                    value = pickle.loads(zlib.decompress(handle.read()))  # noqa: S301
+            except FileNotFoundError:
+                expiry, value = 0, None
+            now = time.time()
+            if expiry is not None and expiry < now:
+                raise ValueError(f"Key '{key}' not found")
+            value += delta
+            self.set(key, value, None if expiry is None else expiry - now, version)
+            return value

@@ -1,0 +1,95 @@
+"""What each change renews among the kept pages: the tags of common.page_cache.
+
+The pages name what they show (`depends_on` in the views); here every way the shop
+changes those rows names the same tags, after the commit (docs/caching.md):
+
+- `catalog`: listings, home, product pages, the story, made in France. Renewed by any
+  catalogue row saved or deleted (staff, imports, fixtures), bulk actions and
+  generated catalogues.
+- `product:<pk>`: that product's page. Its row, variants, pictures or stock.
+- `stock`: listings (counts, "Sold out"), home, cards on story pages. A product sold
+  out or back, a size or a colour gone or back.
+- `category:<pk>`: the product pages of that category ("In the same category"
+  cards). The same, for a product of that category.
+- `story`: timeline, events, people, expeditions, product pages, made in France. An
+  event, a person or an expedition, and their links.
+- `stores`: the stores page. A store.
+- `pages`: the information pages. An information page.
+
+An order that takes units without selling anything out renews that product's page
+alone; one that sells a size out also renews the listings (their counts move) and
+the pages of its category.
+"""
+
+from django.apps import apps
+from django.db.models.signals import m2m_changed, post_delete, post_save
+
+from common.page_cache import changed
+
+STORY = ["heritage.TimelineEvent", "heritage.Person", "heritage.Expedition"]
+
+
+def product_saved(sender, instance, **kwargs):
+    changed("catalog", f"product:{instance.pk}")
+
+
+def part_saved(sender, instance, **kwargs):
+    """A variant or a picture: its product's page and the catalogue."""
+    changed("catalog", f"product:{instance.product_id}")
+
+
+def catalogue_saved(sender, **kwargs):
+    changed("catalog")
+
+
+def tagged(*tags):
+    def receiver(sender, **kwargs):
+        changed(*tags)
+
+    return receiver
+
+
+def catalogue_updated(sender, product_ids, **kwargs):
+    changed("catalog", *(f"product:{pk}" for pk in product_ids or ()))
+
+
+def stock_moved(sender, product_ids, moved, **kwargs):
+    tags = [f"product:{pk}" for pk in product_ids]
+    if moved:
+        Product = apps.get_model("catalog", "Product")
+        categories = Product.objects.filter(pk__in=moved).values_list("category_id", flat=True)
+        tags += ["stock", *(f"category:{pk}" for pk in set(categories))]
+    changed(*tags)
+
+
+def connect():
+    from catalog.signals import catalogue_changed, stock_changed
+
+    def on_save_and_delete(label, receiver):
+        model = apps.get_model(label)
+        uid = f"page-tags-{label}"
+        post_save.connect(receiver, sender=model, weak=False, dispatch_uid=f"{uid}-save")
+        post_delete.connect(receiver, sender=model, weak=False, dispatch_uid=f"{uid}-delete")
+
+    on_save_and_delete("catalog.Product", product_saved)
+    on_save_and_delete("catalog.Variant", part_saved)
+    on_save_and_delete("catalog.ProductImage", part_saved)
+    on_save_and_delete("catalog.Category", catalogue_saved)
+    on_save_and_delete("catalog.Activity", catalogue_saved)
+    Product = apps.get_model("catalog", "Product")
+    m2m_changed.connect(
+        catalogue_saved, sender=Product.activities.through, dispatch_uid="page-tags-activities"
+    )
+    for label in STORY:
+        on_save_and_delete(label, tagged("story"))
+        for field in apps.get_model(label)._meta.local_many_to_many:
+            m2m_changed.connect(
+                tagged("story"),
+                sender=field.remote_field.through,
+                weak=False,
+                dispatch_uid=f"page-tags-{label}-{field.name}",
+            )
+    on_save_and_delete("shop.Store", tagged("stores"))
+    on_save_and_delete("pages.Page", tagged("pages"))
+    stock_changed.connect(stock_moved, dispatch_uid="page-tags-stock")
+    catalogue_changed.connect(catalogue_updated, dispatch_uid="page-tags-catalogue")
