@@ -58,16 +58,18 @@ run: demo static ## Set up everything, serve the site on http://127.0.0.1:8000 a
 worker: migrate ## Run only the task worker (sends the e-mails)
 	$(MANAGE) db_worker --no-reload --interval 1
 
-test: $(VENV)/.installed-dev ## Lint, check migrations and run the whole suite
+test: $(VENV)/.installed-dev ## Lint, check the layers and migrations, run the whole suite
 	@mkdir -p var
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 	$(MANAGE) makemigrations --check --dry-run
 	$(BIN)/pytest -n auto $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed-dev ## Lint only
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 format: $(VENV)/.installed-dev ## Format and fix what ruff can
 	$(BIN)/ruff format .

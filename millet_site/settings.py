@@ -184,18 +184,10 @@ else:
         }
         for alias, max_entries in CACHE_ALIASES
     }
-# Rendered HTML in each worker's own memory, under keys that hold the numbers of
-# what it shows ({% cache %} in the templates, docs/caching.md).
-CACHES["fragments"] = {
-    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-    "LOCATION": "fragments",
-    "TIMEOUT": 600,
-    "OPTIONS": {"MAX_ENTRIES": 10000},
-}
-
 # Catalogue, story and stores pages kept for visitors with nothing of their own
 # on them, in seconds (0 turns it off). Any change to what they show renders
-# them again at once; this only bounds how long an unchanged page is kept.
+# them again at once; this only bounds how long an unchanged page is kept
+# (common.page_cache, docs/caching.md).
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 600)
 # The catalogue's query sets refuse lazy loads when on (catalog.models.page_fetch_mode):
 # the tests turn it on, so a template reading what its query did not load fails them.

@@ -1,7 +1,9 @@
 """Anonymous visitors' pages come from the shared cache; nothing of one visitor reaches another,
 and a change shows on the next request."""
 
+import pickle
 import re
+import time
 from decimal import Decimal
 from html.parser import HTMLParser
 
@@ -356,3 +358,20 @@ def test_kept_pages_say_so_to_proxies_and_personal_pages_are_private(pack):
     assert "private" in mine["Cache-Control"]
     assert "Cookie" in mine["Vary"]
     assert "private" in shopper.get("/panier/")["Cache-Control"]
+
+
+def test_counting_in_the_file_cache_keeps_each_key_s_lifetime():
+    """Django's file cache sets the default five minutes again on incr(): the sequence of
+    changes would expire, and a throttle's window would move."""
+    cache = caches["default"]
+    cache.set("forever", 1, timeout=None)
+    cache.set("an-hour", 1, timeout=3600)
+    assert cache.incr("forever") == 2
+    assert cache.incr("an-hour") == 2
+
+    def expiry(key):
+        with open(cache._key_to_file(key), "rb") as handle:
+            return pickle.load(handle)  # noqa: S301 (the test's own cache)
+
+    assert expiry("forever") is None
+    assert expiry("an-hour") > time.time() + 3000
