@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 def register_sqlite_functions(sender, connection, **kwargs):
     """Give SQLite the accent-folding function that catalogue search uses."""
     if connection.vendor == "sqlite":
-        from catalog.filters import normalise
+        from catalog.search import normalise
 
         connection.connection.create_function(
             "millet_fold", 1, lambda text: normalise(text or ""), deterministic=True

@@ -113,7 +113,7 @@ class ProductQuerySet(models.QuerySet):
         return self.filter(is_published=True)
 
     def searchable(self):
-        """Alias what search filters on (see catalog.filters.search_condition).
+        """Alias what search filters on (see catalog.search.search_condition).
 
         PostgreSQL searches each language's `search_document` column itself.
         SQLite gets `search_folded`: the name, summary and description in the
@@ -358,7 +358,7 @@ class Product(models.Model):
                 name="product_stock_idx",
             ),
             # What the listing's filters read: the products a price range keeps (for
-            # its facet counts, catalog.filters facet_counts) and the totals come
+            # its facet counts, catalog.facets.facet_counts) and the totals come
             # from this index alone, an eighth of the table on PostgreSQL.
             models.Index(
                 fields=[

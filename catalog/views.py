@@ -3,8 +3,10 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
-from catalog.filters import SORTS, ProductFilter, active_chips, facet_groups, without
+from catalog.facets import facet_counts
+from catalog.filters import SORTS, ProductFilter
 from catalog.models import Activity, Category, Product
+from catalog.panel import active_chips, facet_groups, without
 from catalog.templatetags.cards import product_cards
 from common.page_cache import anonymous_page, depends_on
 
@@ -36,10 +38,10 @@ def product_list(request, category=None):
     product_filter = ProductFilter(
         request.GET, queryset=base().for_listing(), activities=activities
     )
-    facets = product_filter.facet_counts(base, family)
+    facets = facet_counts(product_filter, base, family)
     paginator = Paginator(product_filter.qs, PAGE_SIZE)
-    if product_filter.index_total is not None:  # counted with the facets: no COUNT query
-        paginator.count = product_filter.index_total
+    if facets["listing_total"] is not None:  # counted with the facets: no COUNT query
+        paginator.count = facets["listing_total"]
     page = paginator.get_page(request.GET.get("page"))
 
     chips = active_chips(request.GET, product_filter, facets)
@@ -81,6 +83,4 @@ def product_detail(request, slug):
         f"product:{product.pk}",
         f"category:{product.category_id}",
     )
-    return render(
-        request, "catalog/product_detail.html", {"product": product, "related": related}
-    )
+    return render(request, "catalog/product_detail.html", {"product": product, "related": related})

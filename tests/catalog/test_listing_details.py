@@ -2,7 +2,7 @@
 
 import pytest
 
-from catalog.filters import size_key
+from catalog.facets import size_key
 from tests.factories import make_category, make_product, make_variant
 
 pytestmark = pytest.mark.django_db

@@ -363,7 +363,7 @@ def test_a_renamed_category_or_a_new_picture_text_is_a_new_card(
     ],
 )
 def test_facet_counts_match_a_count_of_every_product_one_by_one(client, query):
-    """The counts read off the facet index (catalog.filters facet_counts) are those of
+    """The counts read off the facet index (catalog.facets.facet_counts) are those of
     each option counted product by product, with every other filter applied."""
     for slug in ("randonnee", "ski", "trail"):
         make_activity(slug=slug, name=slug.capitalize())

@@ -4,7 +4,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from catalog.filters import normalise
+from catalog.search import normalise
 from tests.factories import card_names, make_product
 
 pytestmark = pytest.mark.django_db
