@@ -33,7 +33,7 @@ PHOTO_MAX_SIDE = 2048
 # fewer pixels (what a phone saves is a JPEG; a WebP is an image from the web).
 PHOTO_MAX_WEBP_PIXELS = 6_000_000
 # Rows of the copy drawn at a time from a decoded photo (each strip copies
-# about 2.5 times as many rows of the original, 5 MB for a 25 MP photo).
+# about 2.5 times as many rows of the original: 3.5 MB for a 25 MP photo).
 STRIP_ROWS = 64
 # EXIF orientation -> the turn that makes the picture upright (as ImageOps.exif_transpose).
 ORIENTATIONS = {
@@ -144,9 +144,10 @@ def _drawn(picture, size, source):
     Only strips of the decoded picture are ever copied: a whole copy (to
     convert it, or by Pillow's resize, which copies a transparent image
     first) would double the memory a large photo takes. Each strip carries
-    the rows the Lanczos filter reads around it, so the result is the one a
-    resize of the whole picture gives. `source` is the (width, height) of the
-    picture the original's pixels fill (less than its size after a draft).
+    the rows the Lanczos filter reads around it: every pixel of the copy is
+    drawn from the same pixels, with the same weights, as by a resize of the
+    whole picture. `source` is the (width, height) that the original's
+    pixels fill in `picture` (a draft's last row and column may be partial).
     """
     source_width, source_height = source
     width, height = size
@@ -159,7 +160,7 @@ def _drawn(picture, size, source):
     reach = math.ceil(3 * max(scale, 1)) + 2  # Lanczos reads 3 pixels each side, scaled
     for top in range(0, height, STRIP_ROWS):
         bottom = min(top + STRIP_ROWS, height)
-        if size == picture.size:
+        if source == size:  # nothing to resample
             drawn.paste(_opaque(picture.crop((0, top, width, bottom)), transparent), (0, top))
             continue
         first, last = top * scale, bottom * scale

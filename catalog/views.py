@@ -75,12 +75,12 @@ def product_detail(request, slug):
         raise Http404("No such product")
     product = get_object_or_404(Product.objects.for_detail(), slug=slug)
     related = list(Product.objects.related_to(product))
-    # The product, its story, and the cards of its category's other products.
+    # The product, its story, and the cards of the other products it shows.
     depends_on(
         request,
         "catalog",
         "story",
         f"product:{product.pk}",
-        f"category:{product.category_id}",
+        *(f"card:{other.pk}" for other in related),
     )
     return render(request, "catalog/product_detail.html", {"product": product, "related": related})

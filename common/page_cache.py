@@ -194,7 +194,10 @@ class AnonymousPageCacheMiddleware:
 
     @staticmethod
     def entry(request, response):
-        """What is kept of `response`, or None if what it shows changed while it rendered."""
+        """What is kept of `response`, or None: when its view named nothing it shows (no
+        change would renew it), or when what it shows changed while it rendered."""
+        if not request.page_tags:
+            return None
         numbers = tag_numbers(sorted(request.page_tags))
         if any(number > request._page_cache_start for number in numbers.values()):
             return None

@@ -45,9 +45,9 @@ def event_detail(request, slug):
         TimelineEvent.objects.published().select_related("expedition").prefetch_related("people"),
         slug=slug,
     )
-    products = Product.objects.for_listing().filter(timeline_events=event).order_by("name")
-    depends_on(request, "story", "catalog", "stock")
-    return render(request, "heritage/event.html", {"event": event, "products": list(products)})
+    products = list(Product.objects.for_listing().filter(timeline_events=event).order_by("name"))
+    depends_on(request, "story", "catalog", *(f"card:{product.pk}" for product in products))
+    return render(request, "heritage/event.html", {"event": event, "products": products})
 
 
 @require_safe
@@ -71,8 +71,8 @@ def expedition_detail(request, slug):
 @require_safe
 @anonymous_page
 def made_in_france(request):
-    products = Product.objects.for_listing().filter(made_in_france=True).order_by("name")
+    products = list(Product.objects.for_listing().filter(made_in_france=True).order_by("name"))
     stories = TimelineEvent.objects.published().filter(related_products__made_in_france=True)
     context = {"products": products, "stories": stories.distinct()}
-    depends_on(request, "story", "catalog", "stock")
+    depends_on(request, "story", "catalog", *(f"card:{product.pk}" for product in products))
     return render(request, "heritage/made_in_france.html", context)

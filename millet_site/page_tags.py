@@ -7,10 +7,10 @@ changes those rows names the same tags, after the commit (docs/caching.md):
   catalogue row saved or deleted (staff, imports, fixtures), bulk actions and
   generated catalogues.
 - `product:<pk>`: that product's page. Its row, variants, pictures or stock.
-- `stock`: listings (counts, "Sold out"), home, cards on story pages. A product sold
-  out or back, a size or a colour gone or back.
-- `category:<pk>`: the product pages of that category ("In the same category"
-  cards). The same, for a product of that category.
+- `stock`: listings (their counts and "Sold out" badges). A product sold out or back,
+  a size or a colour gone or back.
+- `card:<pk>`: a page showing that product's card elsewhere (home, related products,
+  story pages). The same, for that product.
 - `story`: timeline, events, people, expeditions, product pages, made in France. An
   event, a person or an expedition, and their links.
 - `stores`: the stores page. A store.
@@ -18,7 +18,7 @@ changes those rows names the same tags, after the commit (docs/caching.md):
 
 An order that takes units without selling anything out renews that product's page
 alone; one that sells a size out also renews the listings (their counts move) and
-the pages of its category.
+the pages that show its card.
 """
 
 from django.apps import apps
@@ -56,9 +56,7 @@ def catalogue_updated(sender, product_ids, **kwargs):
 def stock_moved(sender, product_ids, moved, **kwargs):
     tags = [f"product:{pk}" for pk in product_ids]
     if moved:
-        Product = apps.get_model("catalog", "Product")
-        categories = Product.objects.filter(pk__in=moved).values_list("category_id", flat=True)
-        tags += ["stock", *(f"category:{pk}" for pk in set(categories))]
+        tags += ["stock", *(f"card:{pk}" for pk in moved)]
     changed(*tags)
 
 

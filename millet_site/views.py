@@ -31,14 +31,16 @@ logger = logging.getLogger(__name__)
 @require_safe
 @anonymous_page
 def home(request):
-    depends_on(request, "catalog", "stock")
     featured = list(Product.objects.for_home())
     made_in_france = next((p for p in featured if p.made_in_france), None)
+    made_in_france = made_in_france or Product.objects.made_in_france_pick()
     context = {
         "featured": featured,
         "categories": category_tiles(),
-        "made_in_france": made_in_france or Product.objects.made_in_france_pick(),
+        "made_in_france": made_in_france,
     }
+    shown = [*featured, made_in_france] if made_in_france else featured
+    depends_on(request, "catalog", *(f"card:{product.pk}" for product in shown))
     return render(request, "home.html", context)
 
 

@@ -13,9 +13,10 @@ from django.core.cache import caches
 from django.test import Client
 
 from catalog.models import Product
-from common import first_paint
+from common import first_paint, page_cache
 from common.first_paint import release_digest
 from common.page_cache import renumber
+from shop import views as stores_view_module
 from shop.services import Customer, order_place
 from tests.factories import NO_BREAK, make_product, make_variant
 
@@ -375,3 +376,11 @@ def test_counting_in_the_file_cache_keeps_each_key_s_lifetime():
 
     assert expiry("forever") is None
     assert expiry("an-hour") > time.time() + 3000
+
+
+def test_a_page_whose_view_names_nothing_it_shows_is_never_kept(pack, monkeypatch):
+    """No change could renew it: it is rendered for each visitor."""
+    monkeypatch.setattr(page_cache, "depends_on", lambda request, *tags: None)
+    monkeypatch.setattr(stores_view_module, "depends_on", lambda request, *tags: None)
+    for _ in range(2):
+        assert "X-Page-Cache" not in Client().get("/boutiques/")

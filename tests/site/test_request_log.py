@@ -46,7 +46,7 @@ def test_the_log_names_the_route_not_an_orders_private_address(client, caplog):
 
     (line,) = log_lines(caplog)
     assert "a-private-token" not in json.dumps(line)
-    assert line["route"] == "/commande/<str:token>/"
+    assert line["route"] == "/commande/<order_token:token>/"
 
 
 def test_behind_the_proxy_its_id_is_kept_and_a_bad_one_replaced(client, settings):
