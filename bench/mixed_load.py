@@ -13,8 +13,9 @@ cache is Redis when REDIS_URL is given (its keys carry the server's port,
 new each run, so an earlier run's pages are never served), else files in the
 temp folder. It starts gunicorn on 127.0.0.1 with debug off, `--workers`
 workers and PAGE_CACHE_SECONDS=600, reads the site's pages from its sitemap
-and its listing, browses for 5 seconds to warm the workers up (not counted),
-then for `--seconds`:
+and its listing, visits each of them once (as a shop open for a while has its
+pages kept; `--no-crawl` starts cold), browses for 5 seconds to warm the
+workers up (not counted), then for `--seconds`:
 
 - `--clients` anonymous visitors (default 16) that never send a cookie, each
   on a keep-alive connection, request pages one after another without pause:
@@ -562,6 +563,27 @@ def start_gunicorn(env, workers, log):
     return server, port
 
 
+def crawl(port, pages, clients):
+    """Every page the visitors may ask for, once, as a shop open for a while has them
+    kept: the measured misses are then those that changes cause, not first visits."""
+    queue = [path for found in pages.values() for path in found]
+    lock = threading.Lock()
+
+    def walk():
+        while True:
+            with lock:
+                if not queue:
+                    return
+                path = queue.pop()
+            anonymous_get(port, path)
+
+    threads = [threading.Thread(target=walk) for _ in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+
 def mixed_load(port, pages, arguments):
     """The warm-up, then the measured load: the visitors and the buyer until the deadline.
     Returns the figures, the buyer and how long the visitors browsed."""
@@ -573,6 +595,8 @@ def mixed_load(port, pages, arguments):
             for n in range(arguments.clients)
         ]
 
+    if arguments.crawl:
+        crawl(port, pages, arguments.clients)
     warmup = visitors(time.monotonic() + WARMUP_SECONDS, None)
     for thread in warmup:
         thread.start()
@@ -607,6 +631,12 @@ def main():
     parser.add_argument("--clients", type=int, default=16, help="anonymous visitors at once")
     parser.add_argument("--workers", type=int, default=4, help="gunicorn workers")
     parser.add_argument("--products", type=int, default=1000, help="products in the catalogue")
+    parser.add_argument(
+        "--no-crawl",
+        dest="crawl",
+        action="store_false",
+        help="start with no page kept (by default every page is visited once first)",
+    )
     parser.add_argument(
         "--order-interval", type=float, default=1.0, help="seconds between two orders"
     )

@@ -7,11 +7,26 @@ import time
 import uuid
 
 from django.conf import settings
+from django.http import Http404
 from django.shortcuts import render
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from common import metrics
+
+
+class NulByteMiddleware:
+    """An address whose path or query holds a NUL byte, which no page has and which
+    PostgreSQL refuses in any text it is asked to compare, is not found: a 404 before
+    any view (the admin's list filters included) reaches the database with it."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if "\x00" in request.path or "%00" in request.META.get("QUERY_STRING", ""):
+            raise Http404("No such page")
+        return self.get_response(request)
 
 
 class RequestSizeLimitMiddleware:

@@ -79,6 +79,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     # Before anything reads a body: an oversized upload is refused unread.
     "common.middleware.RequestSizeLimitMiddleware",
+    "common.middleware.NulByteMiddleware",
     # Anonymous visitors' pages from the shared cache (common.page_cache),
     # before the CSRF middleware: a cached page carries no token and no cookie.
     "common.page_cache.AnonymousPageCacheMiddleware",

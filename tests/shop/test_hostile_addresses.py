@@ -3,6 +3,7 @@ no token, reference or typed text has: a 404 or a form error in the shop's words
 server error, and nothing saved. Run on SQLite and on PostgreSQL, where they used to fail."""
 
 import pytest
+from django.contrib.auth.models import User
 
 from repairs.models import RepairRequest
 from shop.models import Order, Return
@@ -189,3 +190,21 @@ def test_a_product_parameter_no_slug_could_have_leaves_the_repair_form_empty(cli
 
     assert response.status_code == 200
     assert response.context["form"]["product"].value() is None
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "/produits/?q=%00",
+        "/produits/?taille=M%00",
+        "/histoire/%00/",
+        "/admin/shop/order/?status=%00",
+    ],
+)
+def test_a_nul_byte_anywhere_in_an_address_is_not_found(client, address):
+    """The admin's list filters included: staff signed in."""
+    staff = User.objects.create_superuser("chef", "chef@millet.example", "pw-1921")
+    client.force_login(staff)
+    response = client.get(address)
+    assert response.status_code == 404
+    assert "Ce chemin ne mène nulle part" in response.content.decode().translate(NO_BREAK)
