@@ -234,10 +234,9 @@ def test_a_shopper_whose_confirmation_never_arrived_goes_back_to_the_checkout_an
     assert variant.stock == 3
 
 
-def test_a_shopper_adds_to_cart_from_a_page_served_from_the_cache(journey, settings):
+def test_a_shopper_adds_to_cart_from_a_page_served_from_the_cache(journey):
     """The cached page carries no token and sets no cookie; Chromium's own Sec-Fetch-Site
     and Origin headers let its form through."""
-    settings.PAGE_CACHE_SECONDS = 600
     product = make_product(name="Sac à dos Hiker 30", price="79.90")
     make_variant(product=product, size="", colour="Rouge", stock=3)
     page = journey.page

@@ -25,11 +25,6 @@ pytestmark = pytest.mark.django_db
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
-@pytest.fixture(autouse=True)
-def _page_cache_on(settings):
-    settings.PAGE_CACHE_SECONDS = 600
-
-
 @pytest.fixture
 def pack():
     product = make_product(name="Sac Hiker 30", price="79.90")
