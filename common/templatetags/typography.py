@@ -1,13 +1,13 @@
-"""French typography at render: the no-break spaces a French reader expects.
+"""French typography where text is rendered: the no-break spaces a French reader expects.
 
-Staff type product texts, store notes, the story and the legal pages with an
-ordinary keyboard, so their spaces before “:” or “?” and inside « » are plain
-ones that a browser may break at the end of a line. Rather than ask every
-writer for invisible characters, or rewrite what they saved, the layout passes
-each French page through `french_spacing` once (templates/base.html): the
-stored text stays as typed, English pages are left alone, and no query is
-added. The conventions, those of the Imprimerie nationale as most French
-publishers apply them:
+The translated strings carry their own: every msgstr of locale/fr/LC_MESSAGES/django.po
+is written with them (tests/site/test_translations.py checks it). Staff type product
+texts, store notes, the story and the legal pages with an ordinary keyboard, so their
+spaces before “:” or “?” and inside « » are plain ones that a browser may break at the
+end of a line: the templates show those fields through the `french` filter, in pages
+and in e-mails alike. The stored text stays as typed, English pages are left alone,
+and nothing is kept between requests. The conventions, those of the Imprimerie
+nationale as most French publishers apply them:
 
 - a narrow no-break space (U+202F) before ; ? ! and inside « »;
 - a no-break space (U+00A0) before :, between a number and its unit or the
@@ -15,19 +15,12 @@ publishers apply them:
   number formats use);
 - a true minus sign (U+2212) before a negative number, as in −20 °C.
 
-Only plain spaces that are already there are changed; text inside tags (but
-for alt, title, aria-label and meta content), scripts, styles, code and
+Only plain spaces that are already there are changed; in HTML, text inside tags
+(but for alt, title, aria-label and meta content), scripts, styles, code and
 form fields is left as it is.
-
-Most of a page is the same from one request to the next (the header, the
-footer, a listing's cards, a product's description): the spaced text of each
-piece between two visitors' CSRF tokens, the one thing a page holds that
-changes with every visitor, is kept in the worker (`french_page`), so a page
-seen before costs a look-up rather than a pass over its text.
 """
 
 import re
-from functools import lru_cache
 
 from django import template
 from django.utils.html import conditional_escape
@@ -63,14 +56,6 @@ TAG = re.compile(r"(<[^>]*>)")
 READ_ATTRIBUTE = re.compile(r'(\s(?:alt|title|aria-label|content)=")([^"]*)(")')
 # The same in tags joined by NULs (french_tags): a value never runs into the next tag.
 READ_ATTRIBUTE_JOINED = re.compile(r'(\s(?:alt|title|aria-label|content)=")([^"\x00]*)(")')
-
-
-# The one piece of a public page that changes with every visitor: its CSRF token.
-VISITOR_TOKEN = re.compile(r'(<input type="hidden" name="csrfmiddlewaretoken" value="[^"]*">)')
-# Pieces longer than this are spaced on every request rather than kept: with 256
-# pieces kept, a worker holds at most about 100 MB, a few tens for pages of the
-# usual 10 to 40 KB.
-KEPT_PIECE_LENGTH = 100_000
 
 
 def french_text(text: str) -> str:
@@ -128,31 +113,21 @@ def with_candidates(pieces):
     return positions
 
 
-def french_page(html: str) -> str:
-    """`french_html(html)`, with the spaced text of each piece between CSRF tokens
-    kept in the worker: exact, since the result depends on the piece alone."""
-    pieces = VISITOR_TOKEN.split(html)  # piece, token, piece, token…
-    for index in range(0, len(pieces), 2):
-        piece = pieces[index]
-        pieces[index] = (
-            spaced_piece(piece) if len(piece) < KEPT_PIECE_LENGTH else french_html(piece)
-        )
-    return "".join(pieces)
-
-
-@lru_cache(maxsize=256)
-def spaced_piece(html: str) -> str:
-    return french_html(html)
-
-
 @register.filter(is_safe=True, needs_autoescape=True)
-def french_spacing(value, autoescape=True):
-    """On a French page, `value` (text or HTML) with French no-break spaces; as is otherwise."""
-    text = conditional_escape(value) if autoescape else str(value)
-    if not (get_language() or "").startswith("fr"):
-        return text
+def french(value, autoescape=True):
+    """On a French page, `value` with French no-break spaces; as is otherwise.
+
+    `value` is text, or HTML when it is marked safe (`page.body|safe`,
+    `event.text|linebreaks`); where autoescaping is off (the text e-mails) it is
+    plain text."""
+    in_french = (get_language() or "").startswith("fr")
+    if not autoescape:
+        return french_text(str(value)) if in_french else value
+    html = conditional_escape(value)
+    if not in_french:
+        return html
     # The text was escaped above, or came marked safe: only spaces change.
-    return mark_safe(french_page(str(text)))  # noqa: S308
+    return mark_safe(french_html(str(html)))  # noqa: S308
 
 
 @register.filter(is_safe=True)

@@ -110,9 +110,9 @@ def test_a_product_page_read_again_runs_no_query_until_the_catalogue_changes(
 ):
     url = trail_pack.get_absolute_url()
     client.get(url)
+    client.get(f"/en{url}")
 
-    # The product, its story and related cards are kept under the content version:
-    # the same page again reads no row, in either language.
+    # The kept pages: the same page again reads no row, in either language.
     with django_assert_num_queries(0):
         assert "149,00\u00a0€" in client.get(url).content.decode()
     trail_pack.name_en = "Drôme Light 5 trail pack"

@@ -130,7 +130,7 @@ def test_the_confirmation_e_mail_gives_the_bank_details_for_a_transfer(
     (message,) = mailoutbox
     order = Order.objects.get()
     assert f"avec la référence {order.number}" in message.body
-    assert "104,80 €" in message.body
+    assert "104,80\u00a0€" in message.body
 
 
 def test_an_english_shopper_gets_the_e_mail_in_english(

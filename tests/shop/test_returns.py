@@ -126,7 +126,7 @@ def test_the_window_is_14_days_from_receipt_and_runs_to_a_weekday(shipped):
 
     order.handed_over_at = timezone.now() - datetime.timedelta(days=40)
     order.save()
-    with pytest.raises(ReturnRefused, match="14 jours"):
+    with pytest.raises(ReturnRefused, match="14\u00a0jours"):
         return_request(order=order, quantities={bag_line.pk: 1}, reason="size")
 
 

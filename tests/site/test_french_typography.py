@@ -1,9 +1,11 @@
-"""French pages use French typography: no-break spaces where a French reader expects them.
+"""French pages and e-mails use French typography: no-break spaces where a French reader
+expects them.
 
 A narrow no-break space before ; ? ! and inside « », a no-break space before :
 and in numbers (1 450 g, 2 499,00 €), whoever wrote the text: the message
-catalogue, the demo fixtures, or staff in the admin (catalog/templatetags/typography.py
-adds them at render, on French pages only).
+catalogue carries its own (tests/site/test_translations.py), and the `french`
+filter of common/templatetags/typography.py adds them where templates show what the
+demo fixtures or staff in the admin wrote, on French pages and e-mails only.
 """
 
 import re
@@ -13,12 +15,16 @@ from html.parser import HTMLParser
 
 import pytest
 from django.core.management import call_command
+from django.db.models import CharField, TextField
 from django.template import Context, Template
 from django.utils import translation
 
 from catalog.models import Product
-from pages.models import FOOTER_SLUGS
-from tests.factories import make_product, make_variant
+from heritage.models import Expedition, Person, TimelineEvent
+from pages.models import FOOTER_SLUGS, Page
+from shop.models import Order, Store
+from shop.services import Customer, order_place
+from tests.factories import make_category, make_product, make_variant, unique
 
 pytestmark = pytest.mark.django_db
 
@@ -64,9 +70,31 @@ def plain_spaces(html):
 
 @pytest.fixture
 def shop():
+    category = make_category(name="Sacs : trail et rando")
     for slug in LINKED_PRODUCTS:
-        make_variant(product=make_product(slug=slug, summary=STAFF_TEXT, description=STAFF_TEXT))
+        make_variant(
+            product=make_product(
+                slug=slug, category=category, summary=STAFF_TEXT, description=STAFF_TEXT
+            )
+        )
     call_command("loaddata", *FIXTURES, verbosity=0)
+    typed_on_a_keyboard(Expedition, Person, TimelineEvent, Store, Page)
+
+
+def typed_on_a_keyboard(*models):
+    """Every text of `models` with plain spaces where the fixtures have no-break ones,
+    as staff type them in the admin: the pages must add them back where they show them."""
+    plain = str.maketrans({"\u00a0": " ", "\u202f": " "})
+    for model in models:
+        fields = [
+            field.attname
+            for field in model._meta.concrete_fields
+            if isinstance(field, CharField | TextField)
+        ]
+        for row in model.objects.values("pk", *fields):
+            pk = row.pop("pk")
+            typed = {name: text.translate(plain) for name, text in row.items() if text}
+            model.objects.filter(pk=pk).update(**typed)
 
 
 LINKED_PRODUCTS = [
@@ -139,7 +167,7 @@ def test_numbers_prices_and_temperatures_are_written_the_french_way(client):
 
 
 def test_the_filter_leaves_scripts_form_fields_and_markup_alone():
-    template = Template("{% load typography %}{{ html|safe|french_spacing }}")
+    template = Template("{% load typography %}{{ html|safe|french }}")
     html = '<a href="/x?a=1" title="Voir : tout">Oui ; non</a><textarea>a : b</textarea>'
 
     with translation.override("fr"):
@@ -154,7 +182,7 @@ def test_the_filter_leaves_scripts_form_fields_and_markup_alone():
 
 
 def test_the_filter_escapes_text_that_is_not_marked_safe():
-    template = Template("{% load typography %}{{ text|french_spacing }}")
+    template = Template("{% load typography %}{{ text|french }}")
 
     with translation.override("fr"):
         rendered = template.render(Context({"text": "<b>Prix</b> : 5 €"}))
@@ -165,7 +193,7 @@ def test_the_filter_escapes_text_that_is_not_marked_safe():
 def test_every_tag_s_read_attributes_are_spaced_whatever_the_tags_before_hold():
     """Tags are spaced in one pass over them all: a NUL in one (a stray character
     typed by staff) neither stops nor shifts the others."""
-    template = Template("{% load typography %}{{ html|safe|french_spacing }}")
+    template = Template("{% load typography %}{{ html|safe|french }}")
     html = '<img alt="Prix : 12 €" title="Quoi ?\x00 x"><p title="a ; b">Oui ! 3 kg</p>'
 
     with translation.override("fr"):
@@ -177,22 +205,72 @@ def test_every_tag_s_read_attributes_are_spaced_whatever_the_tags_before_hold():
     )
 
 
-def test_a_page_seen_before_is_spaced_the_same_whatever_the_visitor_s_token():
-    """Pieces between CSRF tokens are kept once spaced (french_page): each visitor's
-    page keeps its own token and gets the same spacing, as if spaced afresh."""
-    template = Template("{% load typography %}{{ html|safe|french_spacing }}")
-    form = '<form><input type="hidden" name="csrfmiddlewaretoken" value="{}"></form>'
-    page = '<p title="Prix : 12 €">Oui ; non</p>{}<script>a ; b</script><p>1 450 g !</p>'
+def test_in_a_text_e_mail_the_filter_spaces_plain_text_and_escapes_nothing():
+    template = Template(
+        "{% load typography %}{% autoescape off %}{{ text|french }}{% endautoescape %}"
+    )
 
     with translation.override("fr"):
-        first, second = (
-            template.render(Context({"html": page.format(form.format(token))}))
-            for token in ("firsttoken", "secondtoken")
-        )
+        french = template.render(Context({"text": "<Duvet> : 5 €"}))
+    with translation.override("en"):
+        english = template.render(Context({"text": "<Duvet> : 5 €"}))
 
-    expected = (
-        '<p title="Prix\u00a0: 12\u00a0€">Oui\u202f; non</p>{}'
-        "<script>a ; b</script><p>1\u00a0450\u00a0g\u202f!</p>"
-    )
-    assert first == expected.format(form.format("firsttoken"))
-    assert second == expected.format(form.format("secondtoken"))
+    assert french == "<Duvet>\u00a0: 5\u00a0€"
+    assert english == "<Duvet> : 5 €"
+
+
+def test_the_alert_confirmation_e_mail_is_spaced_in_french(
+    client, mailoutbox, on_commit, task_worker
+):
+    product = make_product(name="Veste Trilogy : édition 1950 !")
+    make_variant(product=product, size="M", stock=4)
+    sold_out = make_variant(product=product, size="L", colour="Bleu", stock=0)
+
+    with on_commit():
+        client.post(
+            "/alerte-stock/",
+            {"variant": sold_out.pk, "email": "anne@example.org"},
+            headers={"Sec-Fetch-Site": "same-origin"},
+        )
+    task_worker.run()
+
+    (message,) = mailoutbox
+    (html, _type), *_ = message.alternatives
+    # The translated strings, in the text and in the HTML alike…
+    assert "Confirmez votre alerte ici\u00a0: http" in message.body
+    assert "dans cette taille et cette couleur\u00a0:" in html
+    assert "Confirmez votre alerte de disponibilité\u00a0:" in message.subject
+    # …and what staff wrote.
+    assert "Veste Trilogy\u00a0: édition 1950\u202f!" in message.body
+    assert "Veste Trilogy\u00a0: édition 1950\u202f!" in html
+    assert PLAIN_SPACE.search(message.body) is None
+    assert plain_spaces(html) == []
+
+
+def test_the_order_confirmation_e_mail_is_spaced_in_french(mailoutbox, on_commit, task_worker):
+    product = make_product(name="Sac « Annapurna »", price=Decimal("1249.00"))
+    variant = make_variant(product=product, stock=3)
+
+    with on_commit():
+        order_place(
+            items={variant.pk: 1},
+            customer=Customer(
+                email="jean@example.org",
+                name="Jean",
+                street="1 rue",
+                postcode="38000",
+                city="Grenoble",
+            ),
+            delivery=Order.Delivery.HOME,
+            payment_method=Order.Payment.TRANSFER,
+            checkout_key=unique("key"),
+        )
+    task_worker.run()
+
+    (message,) = mailoutbox
+    (html, _type), *_ = message.alternatives
+    assert "1 × Sac «\u202fAnnapurna\u202f» (M / Rouge)\u00a0: 1\u00a0249,00\u00a0€" in message.body
+    assert "Sac «\u202fAnnapurna\u202f»" in html
+    assert "1\u00a0249,00\u00a0€" in html
+    assert PLAIN_SPACE.search(message.body) is None
+    assert plain_spaces(html) == []
