@@ -5,6 +5,7 @@ import re
 import pytest
 from django.core.management import call_command
 from django.template import Context, Template
+from django.test import Client
 
 from heritage.models import TimelineEvent
 from tests.factories import make_product
@@ -249,16 +250,16 @@ def test_an_over_long_or_unknown_event_address_is_a_404_and_is_not_kept(client, 
 def test_each_language_keeps_its_own_labels_drawings_and_anchors_whichever_was_seen_first(
     client, story, settings, first, then
 ):
-    settings.PAGE_CACHE_SECONDS = 0
-    alone = client.get(then).content.decode()
-    settings.PAGE_CACHE_SECONDS = 600
     client.get(first)
-
     page = client.get(then).content.decode()
-    assert page == alone
+
     if then == "/histoire/":
         assert "Années 1920" in page and "The 1920s" not in page
         assert 'id="annees-1950"' in page
     else:
         assert "The 1920s" in page and "Années 1920" not in page
-    assert page.count("<img") == alone.count("<img")
+        assert 'id="the-1950s"' in page
+    # Every era's drawing, as on a page rendered fresh, in a new worker.
+    settings.PAGE_CACHE_SECONDS = 0
+    alone = Client().get(then).content.decode()
+    assert page.count("<img") == alone.count("<img") > 0
