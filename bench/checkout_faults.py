@@ -391,15 +391,15 @@ def pick_variant(env):
     )
 
 
-def throwaway_postgres(url):
-    """Create `bench_faults_<random>` on the server of `url`; return its URL and a dropper."""
+def throwaway_postgres(url, prefix="bench_faults"):
+    """Create `<prefix>_<random>` on the server of `url`; return its URL and a dropper."""
     import psycopg
     from psycopg import sql
 
     parts = urlsplit(url)
     if parts.hostname != "127.0.0.1":
         raise SystemExit("DATABASE_URL must name a server on 127.0.0.1")
-    name = f"bench_faults_{secrets.token_hex(4)}"
+    name = f"{prefix}_{secrets.token_hex(4)}"
     admin = urlunsplit(parts._replace(path="/postgres"))
     with psycopg.connect(admin, autocommit=True, connect_timeout=5) as connection:
         connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))

@@ -63,12 +63,13 @@ from collections import Counter, defaultdict
 from contextlib import suppress
 from html.parser import HTMLParser
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parents[1]
 PYTHON = sys.executable
 sys.path.insert(0, str(ROOT))
 
+from bench.checkout_faults import throwaway_postgres  # noqa: E402
 from bench.cluster import Shopper, django_json  # noqa: E402
 from bench.throughput import free_port, run, wait_for  # noqa: E402
 
@@ -440,28 +441,6 @@ class Buyer:
 # --- Set-up, run and report -----------------------------------------------------------
 
 
-def throwaway_postgres(url):
-    """Create `bench_mixed_<random>` on the server of `url`; return its URL, a dropper, its name."""
-    import psycopg
-    from psycopg import sql
-
-    parts = urlsplit(url)
-    if parts.hostname != "127.0.0.1":
-        raise SystemExit("DATABASE_URL must name a server on 127.0.0.1")
-    name = f"bench_mixed_{secrets.token_hex(4)}"
-    admin = urlunsplit(parts._replace(path="/postgres"))
-    with psycopg.connect(admin, autocommit=True, connect_timeout=5) as connection:
-        connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-
-    def drop():
-        with psycopg.connect(admin, autocommit=True, connect_timeout=5) as connection:
-            connection.execute(
-                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
-            )
-
-    return urlunsplit(parts._replace(path=f"/{name}")), drop, name
-
-
 def percentiles(seconds):
     """Median and p95 in milliseconds ("-" with no figure)."""
     if not seconds:
@@ -667,7 +646,8 @@ def main():
     url = os.environ.get("DATABASE_URL", "")
     try:
         if url.startswith(("postgres://", "postgresql://")):
-            env["DATABASE_URL"], drop, name = throwaway_postgres(url)
+            env["DATABASE_URL"], drop = throwaway_postgres(url, prefix="bench_mixed")
+            name = urlsplit(env["DATABASE_URL"]).path.lstrip("/")
             database = f"PostgreSQL {name}"
         else:
             env["DATABASE_URL"] = f"sqlite:///{workdir / 'bench.sqlite3'}"
