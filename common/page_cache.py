@@ -29,6 +29,7 @@ cookie but the CSRF one, which is dropped.
 
 import re
 import time
+import functools
 from functools import partial, wraps
 from hashlib import sha256
 
@@ -38,6 +39,7 @@ from django.db import transaction
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import get_language
 
 SEQUENCE_KEY = "pages:sequence"
@@ -78,10 +80,36 @@ def depends_on(request, *tags):
         shown.update(tags)
 
 
+def fragment_version(*tags):
+    """For the key of a `{% cache %}` fragment that shows the rows these tags name: the
+    release and the tags' numbers. Read it before those rows: a fragment drawn from rows
+    read after a change is kept under the numbers of before, which no later request reads
+    (docs/caching.md)."""
+    numbers = tag_numbers(tags)
+    return ":".join([settings.RELEASE, *(str(numbers[tag]) for tag in tags)])
+
+
+def when_drawn(compute, *names):
+    """Context values `names`, from the dict `compute()` returns, computed once, when the
+    template first reads one of them: not at all when they sit in a `{% cache %}`
+    fragment the worker keeps drawn."""
+    computed = functools.cache(compute)
+    return {name: SimpleLazyObject(partial(lambda name: computed()[name], name)) for name in names}
+
+
 def tag_numbers(tags):
-    """{tag: its number}, 0 for a tag that never changed (or whose number was lost)."""
-    found = tag_cache().get_many([f"tag:{tag}" for tag in tags])
-    return {tag: found.get(f"tag:{tag}", 0) for tag in tags}
+    """{tag: its number}. A tag with no number (never changed, or its number lost with the
+    cache) is given the latest of the sequence: never a number it had before a change, so
+    nothing kept under an older one is taken for current."""
+    keys = {f"tag:{tag}": tag for tag in tags}
+    found = tag_cache().get_many(keys)
+    missing = [key for key in keys if key not in found]
+    if missing:
+        latest = sequence()
+        for key in missing:
+            tag_cache().add(key, latest, timeout=None)
+        found.update(tag_cache().get_many(missing))
+    return {tag: found.get(key, 0) for key, tag in keys.items()}
 
 
 def sequence():

@@ -185,6 +185,16 @@ else:
         }
         for alias, max_entries in CACHE_ALIASES
     }
+# Drawn parts of the listing and product pages, in each worker's own memory, under
+# keys that hold the numbers of what they show ({% cache %}, docs/caching.md): a
+# listing's results are 20 to 40 KB, so at most about 40 MB a worker.
+CACHES["fragments"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "fragments",
+    "TIMEOUT": 600,
+    "OPTIONS": {"MAX_ENTRIES": 1000},
+}
+
 # Catalogue, story and stores pages kept for visitors with nothing of their own
 # on them, in seconds (0 turns it off). Any change to what they show renders
 # them again at once; this only bounds how long an unchanged page is kept

@@ -451,3 +451,24 @@ def test_the_made_in_france_count_follows_a_save_and_a_fixture_load(
     with django_capture_on_commit_callbacks(execute=True):
         call_command("loaddata", str(tmp_path / "france.json"), verbosity=0)
     assert made_in_france_counts(client) == (before[0] + 2, before[1] + 2)
+
+
+def test_a_shopper_with_a_cart_gets_the_listing_drawn_once_per_worker_until_it_changes(
+    client, shelf, django_assert_num_queries, django_capture_on_commit_callbacks
+):
+    variant = make_variant(product=shelf["Hiker"], size="S", stock=4)
+    client.post(
+        "/panier/ajouter/",
+        {"variant": variant.pk, "quantity": 1},
+        headers={"Origin": "http://testserver", "Sec-Fetch-Site": "same-origin"},
+    )
+    first = client.get("/produits/?gamme=expert")
+    assert "X-Page-Cache" not in first  # a page of their own, with their cart
+    # Drawn results and panel kept in the worker: 1. the session, 2. the categories.
+    with django_assert_num_queries(2):
+        again = client.get("/produits/?gamme=expert")
+    assert card_names(again) == card_names(first)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        make_product(name="Nouveau", tier="expert", category=shelf["Hiker"].category)
+    assert "Nouveau" in card_names(client.get("/produits/?gamme=expert"))
