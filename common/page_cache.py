@@ -27,9 +27,9 @@ cache, and a page is kept only when its rendering touched no session data and se
 cookie but the CSRF one, which is dropped.
 """
 
+import functools
 import re
 import time
-import functools
 from functools import partial, wraps
 from hashlib import sha256
 
