@@ -195,16 +195,18 @@ def test_a_product_parameter_no_slug_could_have_leaves_the_repair_form_empty(cli
 @pytest.mark.parametrize(
     "address",
     [
-        "/produits/?q=%00",
-        "/produits/?taille=M%00",
+        "/produit/sac%00/",
+        "/en/admin/shop/order/?q=%00",
         "/histoire/%00/",
         "/admin/shop/order/?status=%00",
     ],
 )
-def test_a_nul_byte_anywhere_in_an_address_is_not_found(client, address):
-    """The admin's list filters included: staff signed in."""
+def test_a_nul_byte_in_a_path_or_an_admin_query_is_not_found(client, address):
+    """The admin's list filters included: staff signed in. (The shop's own pages drop
+    such characters from their queries: tests/catalog/test_hostile_queries.py.)"""
     staff = User.objects.create_superuser("chef", "chef@millet.example", "pw-1921")
     client.force_login(staff)
     response = client.get(address)
     assert response.status_code == 404
-    assert "Ce chemin ne mène nulle part" in response.content.decode().translate(NO_BREAK)
+    words = "This path leads nowhere" if address.startswith("/en/") else "Ce chemin ne mène"
+    assert words in response.content.decode().translate(NO_BREAK)
