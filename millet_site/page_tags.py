@@ -6,7 +6,8 @@ changes those rows names the same tags, after the commit (docs/caching.md):
 - `catalog`: listings, home, product pages, the story, made in France. Renewed by any
   catalogue row saved or deleted (staff, imports, fixtures), bulk actions and
   generated catalogues.
-- `product:<pk>`: that product's page. Its row, variants, pictures or stock.
+- `product:<pk>`: that product's page. Every stock change of its variants (staff edits
+  renew `catalog`, which product pages show too).
 - `stock`: listings (their counts and "Sold out" badges). A product sold out or back,
   a size or a colour gone or back.
 - `card:<pk>`: a page showing that product's card elsewhere (home, related products,
@@ -26,19 +27,19 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from common.page_cache import changed
 
+CATALOGUE = [
+    "catalog.Product",
+    "catalog.Variant",
+    "catalog.ProductImage",
+    "catalog.Category",
+    "catalog.Activity",
+]
 STORY = ["heritage.TimelineEvent", "heritage.Person", "heritage.Expedition"]
 
 
-def product_saved(sender, instance, **kwargs):
-    changed("catalog", f"product:{instance.pk}")
-
-
-def part_saved(sender, instance, **kwargs):
-    """A variant or a picture: its product's page and the catalogue."""
-    changed("catalog", f"product:{instance.product_id}")
-
-
 def catalogue_saved(sender, **kwargs):
+    """Any catalogue row saved or deleted: every page that shows the catalogue (product
+    pages included) renders again."""
     changed("catalog")
 
 
@@ -47,10 +48,6 @@ def tagged(*tags):
         changed(*tags)
 
     return receiver
-
-
-def catalogue_updated(sender, product_ids, **kwargs):
-    changed("catalog", *(f"product:{pk}" for pk in product_ids or ()))
 
 
 def stock_moved(sender, product_ids, moved, **kwargs):
@@ -69,11 +66,8 @@ def connect():
         post_save.connect(receiver, sender=model, weak=False, dispatch_uid=f"{uid}-save")
         post_delete.connect(receiver, sender=model, weak=False, dispatch_uid=f"{uid}-delete")
 
-    on_save_and_delete("catalog.Product", product_saved)
-    on_save_and_delete("catalog.Variant", part_saved)
-    on_save_and_delete("catalog.ProductImage", part_saved)
-    on_save_and_delete("catalog.Category", catalogue_saved)
-    on_save_and_delete("catalog.Activity", catalogue_saved)
+    for label in CATALOGUE:
+        on_save_and_delete(label, catalogue_saved)
     Product = apps.get_model("catalog", "Product")
     m2m_changed.connect(
         catalogue_saved, sender=Product.activities.through, dispatch_uid="page-tags-activities"
@@ -90,4 +84,4 @@ def connect():
     on_save_and_delete("shop.Store", tagged("stores"))
     on_save_and_delete("pages.Page", tagged("pages"))
     stock_changed.connect(stock_moved, dispatch_uid="page-tags-stock")
-    catalogue_changed.connect(catalogue_updated, dispatch_uid="page-tags-catalogue")
+    catalogue_changed.connect(catalogue_saved, dispatch_uid="page-tags-catalogue")
