@@ -33,6 +33,10 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e .
 	@touch $@
 
+$(VENV)/.installed-local: pyproject.toml $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet -e . --group local
+	@touch $@
+
 $(VENV)/.installed-dev: pyproject.toml $(VENV)/.installed
 	$(BIN)/python -m pip install --quiet -e . --group dev
 	@touch $@
@@ -48,10 +52,14 @@ demo: migrate ## Load the demo catalogue (safe to repeat)
 static: $(VENV)/.installed
 	$(MANAGE) collectstatic --no-input --verbosity 0
 
-# The site and its task worker (e-mails) together; Ctrl+C stops both.
-run: demo static ## Set up everything, serve the site on http://127.0.0.1:8000 and run its task worker
-	@echo "Serving on http://$(HOST):$(PORT)/ with a task worker (Ctrl+C stops both)"
-	@trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
+# The site, its task worker (e-mails, payments) and, without Stripe keys, localstripe
+# (the payment provider's local stand-in) together; Ctrl+C stops them all.
+run: demo static $(VENV)/.installed-local ## Set up everything, serve the site on http://127.0.0.1:8000 with its task worker and local payment server
+	@echo "Serving on http://$(HOST):$(PORT)/ with a task worker (Ctrl+C stops all)"
+	@trap 'kill $$worker $$payments 2>/dev/null; wait $$worker $$payments 2>/dev/null' EXIT; \
+	if [ -z "$$STRIPE_SECRET_KEY" ]; then \
+		SITE_URL=$${SITE_URL:-http://$(HOST):$(PORT)} $(MANAGE) localstripe & payments=$$!; \
+	fi; \
 	$(MANAGE) db_worker --no-reload --interval 1 & worker=$$!; \
 	$(MANAGE) runserver $(HOST):$(PORT)
 

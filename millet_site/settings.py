@@ -221,6 +221,30 @@ REPAIR_RETENTION_DAYS = env_int("REPAIR_RETENTION_DAYS", 1095)
 # Background work (e-mails): Django's Tasks framework, queued in the database
 # and run by `manage.py db_worker` (`make run` starts one beside the site).
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# Card payment: Stripe's API through its official SDK. With no STRIPE_SECRET_KEY the
+# site talks to localstripe, a local stand-in for Stripe's API, Stripe.js and webhooks
+# (`make run` and the tests start it): the same calls, only the address changes.
+STRIPE_SECRET_KEY = env_str("STRIPE_SECRET_KEY")
+STRIPE_PUBLISHABLE_KEY = env_str("STRIPE_PUBLISHABLE_KEY")
+STRIPE_WEBHOOK_SECRET = env_str("STRIPE_WEBHOOK_SECRET")
+LOCALSTRIPE_URL = env_str("LOCALSTRIPE_URL", "http://127.0.0.1:8420").rstrip("/")
+if STRIPE_SECRET_KEY:
+    STRIPE_API_BASE = "https://api.stripe.com"
+    STRIPE_JS_URL = "https://js.stripe.com/v3/"
+else:
+    # Keys localstripe accepts; they open nothing anywhere else.
+    STRIPE_SECRET_KEY = "sk_test_localstripe"  # noqa: S105
+    STRIPE_PUBLISHABLE_KEY = "pk_test_localstripe"
+    STRIPE_WEBHOOK_SECRET = STRIPE_WEBHOOK_SECRET or "whsec_localstripe"
+    STRIPE_API_BASE = LOCALSTRIPE_URL
+    STRIPE_JS_URL = f"{LOCALSTRIPE_URL}/js.stripe.com/v3/"
+# Seconds a webhook's signature stays valid (Stripe's own default).
+STRIPE_WEBHOOK_TOLERANCE = env_int("STRIPE_WEBHOOK_TOLERANCE", 300)
+# Seconds the shop waits for the provider before telling the shopper to try again.
+STRIPE_TIMEOUT = env_int("STRIPE_TIMEOUT", 20)
+# An unpaid card order holds its stock this long; then the worker cancels it and puts
+# the stock back.
+PAYMENT_HOLD_MINUTES = env_int("PAYMENT_HOLD_MINUTES", 30)
 # Seconds before each new try of an e-mail the relay refused; after the last,
 # the e-mail waits for staff to send it again from the admin.
 MAIL_RETRY_DELAYS = [60, 300, 1800, 7200, 21600]
@@ -383,6 +407,8 @@ LOGGING = {
         # Django's own console handler would print every line a second time.
         "django": {"handlers": [], "level": "INFO", "propagate": True},
         "django.db.backends": {"level": "WARNING"},
+        # The SDK logs each call at INFO; the shop logs its own money movements.
+        "stripe": {"level": "WARNING"},
         # One JSON line per request (common.middleware.RequestIdMiddleware).
         "millet.requests": {
             "handlers": ["requests"],

@@ -7,6 +7,7 @@ from django.urls import include, path
 from common import metrics
 from millet_site import views
 from millet_site.sitemaps import SITEMAPS
+from shop import views as shop_views
 
 handler400 = "millet_site.views.bad_request"
 handler500 = "millet_site.views.server_error"
@@ -19,6 +20,8 @@ urlpatterns = [
     path("favicon.ico", views.favicon, name="favicon"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("i18n/", include("django.conf.urls.i18n")),
+    # The payment provider's events (its dashboard or `localstripe` is told this address).
+    path("paiement/webhook/", shop_views.payment_webhook, name="payment_webhook"),
 ]
 
 urlpatterns += i18n_patterns(

@@ -9,7 +9,7 @@ from django.utils.translation import ngettext
 from modeltranslation.admin import TranslationAdmin
 
 from common.admin_tools import ErasedFilter, erase_action
-from shop.models import Order, OrderLine, Return, ReturnLine, Store
+from shop.models import Order, OrderLine, Payment, Refund, Return, ReturnLine, Store
 from shop.returns import ReturnRefused, refund_ceiling, return_receive, return_refund
 from shop.services import (
     PERSONAL_FIELDS,
@@ -39,13 +39,40 @@ class OrderLineInline(admin.TabularInline):
         return False
 
 
+class PaymentInline(admin.TabularInline):
+    """Each try at paying by card, as the provider last said it, with its ids there."""
+
+    model = Payment
+    extra = 0
+    can_delete = False
+    fields = ["created_at", "amount", "status", "intent_id", "customer_id", "error"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 def transition_action(status, description):
     @admin.action(description=description, permissions=["change"])
     def action(modeladmin, request, queryset):
         moved, refused = 0, []
         for order in queryset:
+            before = order.get_status_display()
             try:
-                order_advance(order=order, to_status=status)
+                order = order_advance(order=order, to_status=status)
+                # Who moved it, and any money it sent back, in the order's history.
+                refunds = ", ".join(
+                    f"{refund.amount} € ({refund.provider_id})"
+                    for refund in Refund.objects.filter(
+                        payment__order=order, reason=Refund.Reason.CANCELLATION
+                    )
+                )
+                modeladmin.log_change(
+                    request,
+                    order,
+                    f"{before} → {order.get_status_display()}"
+                    + (f"; {_('refunded to the card')}: {refunds}" if refunds else ""),
+                )
                 moved += 1
             except TransitionRefused as reason:
                 refused.append(str(reason))
@@ -153,10 +180,14 @@ class OrderAdmin(admin.ModelAdmin):
     list_select_related = ["store"]
     search_fields = ["number", "email", "name"]
     date_hierarchy = "created_at"
-    inlines = [OrderLineInline]
+    inlines = [OrderLineInline, PaymentInline]
     readonly_fields = [
         "number",
         "status",
+        "paid_at",
+        "payment_due_by",
+        "hold_released_at",
+        "card_refunds",
         "subtotal",
         "delivery_fee",
         "total",
@@ -177,6 +208,8 @@ class OrderAdmin(admin.ModelAdmin):
         ("street", "postcode", "city"),
         ("delivery", "store", "payment_method"),
         ("subtotal", "delivery_fee", "total"),
+        ("paid_at", "payment_due_by", "hold_released_at"),
+        "card_refunds",
         "stock_returned",
         ("confirmation_sent_at", "store_notified_at"),
         ("created_at", "updated_at", "anonymised_at"),
@@ -190,6 +223,17 @@ class OrderAdmin(admin.ModelAdmin):
         transition_action(Order.Status.COLLECTED, _("Mark as collected")),
         transition_action(Order.Status.CANCELLED, _("Cancel (puts the stock back)")),
     ]
+
+    @admin.display(description=_("card refunds"))
+    def card_refunds(self, order):
+        refunds = Refund.objects.filter(payment__order=order)
+        return (
+            ", ".join(
+                f"{refund.amount} € · {refund.get_reason_display()} · {refund.provider_id}"
+                for refund in refunds
+            )
+            or "—"
+        )
 
     @admin.display(description=_("e-mailed"), boolean=True, ordering="confirmation_sent_at")
     def emailed(self, order):
@@ -259,6 +303,17 @@ class ReturnAdminForm(forms.ModelForm):
                 )
             if cleaned["on"] > timezone.localdate():
                 self.add_error("on", _("The refund date cannot be in the future."))
+            if (
+                cleaned["method"] == Return.RefundMethod.CARD
+                and not self.instance.order.paid_by_card
+            ):
+                self.add_error(
+                    "method",
+                    _(
+                        "This order was not paid by card: "
+                        "refund it by bank transfer or at the store."
+                    ),
+                )
         return cleaned
 
 
@@ -303,6 +358,7 @@ class ReturnAdmin(admin.ModelAdmin):
         "refund_amount",
         "refund_method",
         "refunded_on",
+        "card_refund",
     ]
     fieldsets = [
         (None, {"fields": ["order", ("reason", "status"), "comment"]}),
@@ -312,6 +368,7 @@ class ReturnAdmin(admin.ModelAdmin):
             {
                 "fields": [
                     ("refund_amount", "refund_method", "refunded_on"),
+                    "card_refund",
                     ("amount", "method", "on"),
                 ]
             },
@@ -323,7 +380,7 @@ class ReturnAdmin(admin.ModelAdmin):
         if obj is None or obj.status != Return.Status.RECEIVED:
             # The refund is entered once, after the parcel is received.
             name, options = fieldsets[2]
-            fieldsets = [*fieldsets[:2], (name, {"fields": [options["fields"][0]]})]
+            fieldsets = [*fieldsets[:2], (name, {"fields": options["fields"][:2]})]
         return fieldsets
 
     def has_add_permission(self, request):
@@ -332,11 +389,28 @@ class ReturnAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False  # kept for the accounts
 
+    @admin.display(description=_("provider's refund id"))
+    def card_refund(self, parcel):
+        return ", ".join(parcel.refunds.values_list("provider_id", flat=True)) or "—"
+
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         data = form.cleaned_data
-        if data.get("amount"):
+        if not data.get("amount"):
+            return
+        try:
             return_refund(parcel=obj, amount=data["amount"], method=data["method"], on=data["on"])
+        except ReturnRefused as refusal:
+            self.message_user(request, str(refusal), messages.ERROR)
+            return
+        refund = obj.refunds.first()
+        self.log_change(
+            request,
+            obj,
+            f"{_('Refunded')} {data['amount']} € ({Return.RefundMethod(data['method']).label}"
+            + (f", {refund.provider_id}" if refund else "")
+            + ")",
+        )
 
     def changelist_view(self, request, extra_context=None):
         response = super().changelist_view(request, extra_context)

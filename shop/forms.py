@@ -47,7 +47,10 @@ class CheckoutForm(VisibleTextForm):
         },
     )
     payment_method = forms.ChoiceField(
-        label=_("Payment"), choices=Order.Payment.choices, widget=forms.RadioSelect
+        label=_("Payment"),
+        choices=Order.Payment.choices,
+        widget=forms.RadioSelect,
+        initial=Order.Payment.CARD,
     )
     accept_terms = forms.BooleanField(
         label=_("I accept the terms of sale."),

@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import TruncDate
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from catalog.models import Variant
@@ -145,6 +146,7 @@ class Order(models.Model):
         COLLECT = "collect", _("Click and collect")
 
     class Payment(models.TextChoices):
+        CARD = "card", _("Card")
         TRANSFER = "transfer", _("Bank transfer")
         AT_STORE = "at_store", _("Pay at collection")
 
@@ -190,6 +192,12 @@ class Order(models.Model):
     delivery_fee = models.DecimalField(_("delivery (€)"), max_digits=8, decimal_places=2)
     total = models.DecimalField(_("total (€)"), max_digits=10, decimal_places=2)
     stock_returned = models.BooleanField(_("stock put back"), default=False, editable=False)
+    # An unpaid card order holds its stock until then (settings.PAYMENT_HOLD_MINUTES).
+    payment_due_by = models.DateTimeField(_("card payment due by"), null=True, editable=False)
+    paid_at = models.DateTimeField(_("paid"), null=True, editable=False)
+    # When the worker cancelled it, unpaid at the end of its hold: a payment that goes
+    # through later may still take the stock again.
+    hold_released_at = models.DateTimeField(_("released unpaid"), null=True, editable=False)
     confirmation_sent_at = models.DateTimeField(
         _("confirmation e-mailed"), null=True, blank=True, editable=False
     )
@@ -237,6 +245,11 @@ class Order(models.Model):
     def get_absolute_url(self):
         return reverse("shop:order", kwargs={"token": self.token})
 
+    @property
+    def paid_by_card(self):
+        """The try that paid this order by card, if one did."""
+        return self.payments.filter(status=Payment.Status.SUCCEEDED).order_by("pk").first()
+
 
 class OrderLine(models.Model):
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines")
@@ -283,6 +296,7 @@ class Return(models.Model):
         REFUNDED = "refunded", _("Refunded")
 
     class RefundMethod(models.TextChoices):
+        CARD = "card", _("To the card that paid")
         TRANSFER = "transfer", _("Bank transfer")
         AT_STORE = "at_store", _("At the store")
 
@@ -352,3 +366,143 @@ class ReturnLine(models.Model):
     @property
     def amount(self):
         return self.order_line.unit_price * self.quantity
+
+
+class Payment(models.Model):
+    """One try at paying an order by card: a PaymentIntent at the provider.
+
+    `attempt` is the one-time key of the payment form that made it, sent to the
+    provider as the idempotency key: a double click makes one intent, one charge.
+    The status is the provider's, as last read from it server to server.
+    """
+
+    class Status(models.TextChoices):
+        REQUIRES_PAYMENT_METHOD = "requires_payment_method", _("Refused or not finished")
+        REQUIRES_CONFIRMATION = "requires_confirmation", _("Being confirmed")
+        REQUIRES_ACTION = "requires_action", _("Waiting for the bank's check (3-D Secure)")
+        PROCESSING = "processing", _("Processing")
+        SUCCEEDED = "succeeded", _("Paid")
+        CANCELED = "canceled", _("Cancelled")
+
+    order = models.ForeignKey(
+        Order, verbose_name=_("order"), on_delete=models.PROTECT, related_name="payments"
+    )
+    attempt = models.CharField(max_length=64, unique=True, editable=False)
+    intent_id = models.CharField(  # noqa: DJ001
+        _("provider's payment id"), max_length=64, unique=True, null=True, editable=False
+    )
+    # The provider's customer that holds the card: one per order, reused by its tries.
+    customer_id = models.CharField(max_length=64, blank=True, editable=False)
+    amount = models.DecimalField(_("amount (€)"), max_digits=10, decimal_places=2, editable=False)
+    status = models.CharField(
+        _("status"),
+        max_length=30,
+        choices=Status,
+        default=Status.REQUIRES_PAYMENT_METHOD,
+        editable=False,
+    )
+    error = models.CharField(_("provider's message"), max_length=255, blank=True, editable=False)
+    created_at = models.DateTimeField(_("started"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("card payment")
+        verbose_name_plural = _("card payments")
+        ordering = ["created_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="payment_amount_positive"),
+        ]
+
+    def __str__(self):
+        return self.intent_id or self.attempt
+
+
+class Refund(models.Model):
+    """Money sent back to the card that paid, through the provider."""
+
+    class Reason(models.TextChoices):
+        RETURN = "return", _("Returned items")
+        CANCELLATION = "cancellation", _("Order cancelled")
+        LATE_PAYMENT = "late_payment", _("Paid after the stock was released")
+        DUPLICATE = "duplicate", _("Order already paid")
+
+    payment = models.ForeignKey(
+        Payment, verbose_name=_("payment"), on_delete=models.PROTECT, related_name="refunds"
+    )
+    parcel = models.ForeignKey(
+        Return,
+        verbose_name=_("return"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="refunds",
+    )
+    reason = models.CharField(_("reason"), max_length=20, choices=Reason)
+    amount = models.DecimalField(_("amount (€)"), max_digits=10, decimal_places=2)
+    provider_id = models.CharField(_("provider's refund id"), max_length=64, unique=True)
+    # What asked for it ("return-12", "cancel-34"): the same key never refunds twice.
+    key = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("refunded"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("card refund")
+        verbose_name_plural = _("card refunds")
+        ordering = ["created_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="refund_amount_positive"),
+        ]
+
+    def __str__(self):
+        return self.provider_id
+
+
+class PaymentEvent(models.Model):
+    """A webhook event from the provider, kept once by its id: a second delivery of the
+    same event finds it here and changes nothing."""
+
+    event_id = models.CharField(max_length=64, unique=True)
+    type = models.CharField(max_length=64)
+    intent_id = models.CharField(max_length=64, blank=True)
+    received_at = models.DateTimeField(auto_now_add=True)
+    handled_at = models.DateTimeField(null=True)
+    outcome = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("payment event")
+        verbose_name_plural = _("payment events")
+        ordering = ["-received_at"]
+
+    def __str__(self):
+        return f"{self.type} {self.event_id}"
+
+
+class InvoiceSequence(models.Model):
+    """The last invoice number given: one row, locked while a number is taken, so the
+    numbers follow each other without a gap (a rolled-back order gives its number back)."""
+
+    last = models.PositiveIntegerField(default=0)
+
+    def __str__(self):
+        return str(self.last)
+
+
+class Invoice(models.Model):
+    """The facture of a paid order, numbered once in the shop's one sequence."""
+
+    order = models.OneToOneField(
+        Order, verbose_name=_("order"), on_delete=models.PROTECT, related_name="invoice"
+    )
+    number = models.PositiveIntegerField(_("number"), unique=True, editable=False)
+    issued_at = models.DateTimeField(_("issued"), default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("invoice")
+        verbose_name_plural = _("invoices")
+        ordering = ["number"]
+
+    def __str__(self):
+        return self.label
+
+    @property
+    def label(self):
+        return f"F-{self.number:07d}"

@@ -12,7 +12,8 @@ from django.utils.translation import gettext as _
 
 from catalog.models import Variant, stock_flags_refresh
 from common.mail import enqueue_on_commit
-from shop.models import Order, Return, ReturnLine
+from shop import payments
+from shop.models import Order, Refund, Return, ReturnLine
 
 RETURN_DAYS = 14
 # A parcel shipped today reaches the shopper within this many days; their 14 days
@@ -125,6 +126,9 @@ def return_refund(*, parcel: Return, amount: Decimal, method: str, on: datetime.
         )
     if on > timezone.localdate():
         raise ReturnRefused(_("The refund date cannot be in the future."))
+    if method == Return.RefundMethod.CARD:
+        _refund_to_card(parcel, amount)
+        on = timezone.localdate()
     parcel.refund_amount, parcel.refund_method, parcel.refunded_on = amount, method, on
     parcel.status = Return.Status.REFUNDED
     parcel.save(
@@ -132,6 +136,25 @@ def return_refund(*, parcel: Return, amount: Decimal, method: str, on: datetime.
     )
     _email(parcel, "refunded")
     return parcel
+
+
+def _refund_to_card(parcel: Return, amount: Decimal) -> None:
+    """Send `amount` back through the provider to the card that paid the order."""
+    paid = parcel.order.paid_by_card
+    if paid is None:
+        raise ReturnRefused(
+            _("This order was not paid by card: refund it by bank transfer or at the store.")
+        )
+    try:
+        payments.refund_card(
+            payment=paid,
+            amount=amount,
+            reason=Refund.Reason.RETURN,
+            key=f"return-{parcel.pk}",
+            parcel=parcel,
+        )
+    except payments.PaymentRefused as refusal:
+        raise ReturnRefused(str(refusal)) from refusal
 
 
 def _email(parcel: Return, step: str) -> None:

@@ -1,9 +1,12 @@
 """Writes that span the shop's models: placing an order, moving it along."""
 
+import datetime
+import logging
 import secrets
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -11,9 +14,14 @@ from django.utils.translation import gettext as _
 
 from catalog.models import Variant, stock_flags_refresh
 from common.mail import enqueue_on_commit
+from shop import payments
 from shop.cart import totals
-from shop.models import Order, OrderLine, Store, new_token
-from shop.tasks import order_emails_send
+from shop.invoices import invoice_issue
+from shop.models import Order, OrderLine, Payment, Refund, Store, new_token
+from shop.payment_tasks import order_hold_expire, payment_email_send
+from shop.tasks import order_emails_send, order_shipped_email_send
+
+logger = logging.getLogger("shop.payments")
 
 
 class LineUnavailable(Exception):
@@ -116,6 +124,9 @@ def order_place(
         payment_method=payment_method,
         **amounts,
     )
+    if payment_method == Order.Payment.CARD:
+        hold = datetime.timedelta(minutes=settings.PAYMENT_HOLD_MINUTES)
+        order.payment_due_by = timezone.now() + hold
     # Uniqueness is the database's to enforce: a check here could not see a
     # concurrent submission that has not committed yet.
     order.full_clean(validate_unique=False)
@@ -151,8 +162,166 @@ def order_place(
     for line in lines:
         line.order = order
     OrderLine.objects.bulk_create(lines)
+    if order.payment_due_by:
+        # Confirmed by e-mail once paid; released if still unpaid when the hold ends.
+        expire = order_hold_expire.using(run_after=order.payment_due_by)
+        enqueue_on_commit(expire, order_id=order.pk)
+    else:
+        enqueue_on_commit(order_emails_send, order_id=order.pk)
+    return order
+
+
+def _take_stock(lines) -> bool:
+    """Take each line's quantity again, all or none (the caller's savepoint undoes a part)."""
+    for line in sorted(lines, key=lambda line: line.variant_id):
+        taken = Variant.objects.filter(pk=line.variant_id, stock__gte=line.quantity).update(
+            stock=F("stock") - line.quantity
+        )
+        if not taken:
+            return False
+    return True
+
+
+def _mark_paid(order: Order) -> None:
+    order.status = Order.Status.PAID
+    order.paid_at = timezone.now()
+    order.payment_due_by = None
+    order.save(update_fields=["status", "paid_at", "payment_due_by", "updated_at"])
+    invoice_issue(order)
+    enqueue_on_commit(order_emails_send, order_id=order.pk)
+
+
+@transaction.atomic
+def order_settle(payment: Payment) -> Order:
+    """Act on what the provider said of `payment` (read server to server, never from
+    the browser): a payment that went through pays its order, once.
+
+    - The order awaits payment: it is paid, invoiced and confirmed by e-mail.
+    - The order was released (its hold ran out, the stock went back): the stock is
+      taken again if it is all still there, and the order is paid; otherwise the
+      payment is refunded at once. The shopper is told which.
+    - The order was already paid by another try: this one is refunded at once.
+    """
+    order = Order.objects.select_for_update().get(pk=payment.order_id)
+    payment.refresh_from_db()
+    if payment.status != Payment.Status.SUCCEEDED:
+        return order
+    paying = order.paid_by_card
+    if paying.pk != payment.pk and order.paid_at is not None:
+        if not payment.refunds.exists():
+            payments.refund_card(
+                payment=payment,
+                amount=payment.amount,
+                reason=Refund.Reason.DUPLICATE,
+                key=f"duplicate-{payment.pk}",
+            )
+        return order
+    if order.status == Order.Status.AWAITING_PAYMENT:
+        _mark_paid(order)
+        logger.info("Order %s paid by card (%s)", order.number, payment.intent_id)
+    elif order.status == Order.Status.CANCELLED and order.hold_released_at is not None:
+        lines = list(order.lines.exclude(variant=None))
+        with transaction.atomic():
+            kept = _take_stock(lines)
+            if not kept:
+                transaction.set_rollback(True)
+        if kept:
+            order.stock_returned = False
+            order.hold_released_at = None
+            order.save(update_fields=["stock_returned", "hold_released_at", "updated_at"])
+            stock_flags_refresh(
+                Variant.objects.filter(order_lines__order=order).values_list(
+                    "product_id", flat=True
+                )
+            )
+            _mark_paid(order)
+            enqueue_on_commit(payment_email_send, order_id=order.pk, kind="late_kept")
+            logger.info("Order %s paid after its release: stock taken again", order.number)
+        elif not payment.refunds.exists():
+            logger.info("Order %s paid after its release, stock gone: refunded", order.number)
+            payments.refund_card(
+                payment=payment,
+                amount=payment.amount,
+                reason=Refund.Reason.LATE_PAYMENT,
+                key=f"late-{payment.pk}",
+            )
+            enqueue_on_commit(payment_email_send, order_id=order.pk, kind="late_refunded")
+    return order
+
+
+def order_pay_by_card(*, order: Order, card_token: str, attempt: str) -> tuple[Payment, str]:
+    """Charge the card for `order` and settle what the provider answered.
+
+    Returns the payment and the refusal message for the shopper ("" if none)."""
+    if not order_awaits_card_payment(order):
+        raise payments.PaymentRefused(_("This order is not waiting for a card payment."))
+    payment, refusal = payments.payment_start(order=order, card_token=card_token, attempt=attempt)
+    if not refusal:
+        order_settle(payment)
+    return payment, refusal
+
+
+def order_payment_check(payment: Payment) -> Payment:
+    """Read `payment` again from the provider (after the bank's check) and settle it."""
+    payment = payments.payment_refresh(payment)
+    order_settle(payment)
+    return payment
+
+
+def order_awaits_card_payment(order: Order) -> bool:
+    return (
+        order.payment_method == Order.Payment.CARD
+        and order.status == Order.Status.AWAITING_PAYMENT
+        and order.payment_due_by is not None
+        and order.payment_due_by > timezone.now()
+    )
+
+
+@transaction.atomic
+def order_payment_switch(*, order: Order, method: str) -> Order:
+    """The shopper gives up the card and pays by transfer (or at the store, when
+    collecting): the hold ends, the order is confirmed by e-mail as other orders are."""
+    order = Order.objects.select_for_update().get(pk=order.pk)
+    if not order_awaits_card_payment(order):
+        raise TransitionRefused(_("This order is not waiting for a card payment."))
+    if method == Order.Payment.AT_STORE and order.delivery != Order.Delivery.COLLECT:
+        raise TransitionRefused(_("Paying at the store is only possible with click and collect."))
+    if method not in (Order.Payment.TRANSFER, Order.Payment.AT_STORE):
+        raise TransitionRefused(_("Choose bank transfer or paying at the store."))
+    for payment in order.payments.exclude(status=Payment.Status.CANCELED):
+        payments.payment_cancel(payment)
+        if payment.status == Payment.Status.SUCCEEDED:
+            raise TransitionRefused(_("This order is already paid by card."))
+    order.payment_method = method
+    order.payment_due_by = None
+    order.save(update_fields=["payment_method", "payment_due_by", "updated_at"])
     enqueue_on_commit(order_emails_send, order_id=order.pk)
     return order
+
+
+@transaction.atomic
+def order_hold_release(order: Order) -> str:
+    """The hold of an unpaid card order ran out: cancel it and put its stock back, once.
+
+    The provider is asked first: a payment that went through without its webhook
+    having arrived yet pays the order instead. Open tries are cancelled at the
+    provider, so none can take the money later."""
+    order = Order.objects.select_for_update().get(pk=order.pk)
+    if order.payment_method != Order.Payment.CARD or order.status != Order.Status.AWAITING_PAYMENT:
+        return "nothing to release"
+    if order.payment_due_by and order.payment_due_by > timezone.now():
+        return "still held"
+    for payment in order.payments.exclude(status=Payment.Status.CANCELED):
+        payments.payment_cancel(payment)
+        if payment.status == Payment.Status.SUCCEEDED:
+            order_settle(payment)
+            return "paid"
+    order = order_advance(order=order, to_status=Order.Status.CANCELLED)
+    order.hold_released_at = timezone.now()
+    order.save(update_fields=["hold_released_at"])
+    enqueue_on_commit(payment_email_send, order_id=order.pk, kind="released")
+    logger.info("Order %s unpaid after its hold: cancelled, stock put back", order.number)
+    return "released"
 
 
 def order_emails_resend(*, order: Order) -> None:
@@ -199,6 +368,8 @@ def order_advance(*, order: Order, to_status: str) -> Order:
                 "to": Order.Status(to_status).label,
             }
         )
+    if to_status == Order.Status.CANCELLED and order.payment_method == Order.Payment.CARD:
+        _refund_whole(order)
     if to_status == Order.Status.CANCELLED and not order.stock_returned:
         for line in order.lines.exclude(variant=None):
             Variant.objects.filter(pk=line.variant_id).update(stock=F("stock") + line.quantity)
@@ -208,9 +379,45 @@ def order_advance(*, order: Order, to_status: str) -> Order:
         )
     if to_status in (Order.Status.SHIPPED, Order.Status.COLLECTED):
         order.handed_over_at = timezone.now()
+    if to_status == Order.Status.PAID or (
+        to_status == Order.Status.COLLECTED and order.paid_at is None
+    ):
+        order.paid_at = timezone.now()  # a transfer received, or paid at the store
     order.status = to_status
-    order.save(update_fields=["status", "stock_returned", "handed_over_at", "updated_at"])
+    order.save(
+        update_fields=["status", "stock_returned", "handed_over_at", "paid_at", "updated_at"]
+    )
+    if order.paid_at is not None and to_status != Order.Status.CANCELLED:
+        invoice_issue(order)
+    if to_status == Order.Status.SHIPPED:
+        enqueue_on_commit(order_shipped_email_send, order_id=order.pk)  # with the invoice
     return order
+
+
+def _refund_whole(order: Order) -> None:
+    """Cancelling a card order closes its open tries at the provider and sends back
+    what is left of the payment that went through, if one did."""
+    try:
+        for payment in order.payments.exclude(
+            status__in=[Payment.Status.CANCELED, Payment.Status.SUCCEEDED]
+        ):
+            payments.payment_cancel(payment)
+    except payments.PaymentUnavailable as refusal:
+        raise TransitionRefused(str(refusal)) from refusal
+    paid = order.paid_by_card
+    if paid is None:
+        return
+    left = payments.refundable(paid)
+    if left > 0:
+        try:
+            payments.refund_card(
+                payment=paid,
+                amount=left,
+                reason=Refund.Reason.CANCELLATION,
+                key=f"cancel-{order.pk}",
+            )
+        except payments.PaymentRefused as refusal:
+            raise TransitionRefused(str(refusal)) from refusal
 
 
 # What identifies the shopper on an order, blanked by `order_anonymise`.

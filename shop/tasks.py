@@ -1,11 +1,14 @@
 """Background work of the shop, run by the task worker."""
 
 from django.conf import settings
+from django.db import transaction
 from django.tasks import task
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from common.mail import render_email, send_or_retry
+from shop.documents import contract_documents
+from shop.invoices import invoice_filename, invoice_issue, invoice_pdf
 from shop.models import Order
 
 
@@ -13,6 +16,8 @@ from shop.models import Order
 def order_emails_send(*, order_id: int, attempt: int = 1) -> str:
     """E-mail the shopper their order and, for click and collect, the store.
 
+    The shopper's e-mail carries the terms of sale and the withdrawal form as PDF,
+    the durable medium article L221-13 of the Code de la consommation asks for.
     Each e-mail is marked sent as soon as the relay takes it, so a retry after
     a failure sends only what is still missing: never the same e-mail twice.
     """
@@ -24,14 +29,18 @@ def order_emails_send(*, order_id: int, attempt: int = 1) -> str:
     context = {"order": order, "lines": list(order.lines.all()), "site_url": settings.SITE_URL}
     sent = []
     if order.confirmation_sent_at is None:
+        documents = contract_documents(order)
         message = render_email(
             subject=_("Your Millet order %(number)s"),
             subject_values={"number": order.number},
             template="shop/emails/confirmation",
-            context=context,
+            # The withdrawal form always goes; the terms of sale, if their page exists.
+            context={**context, "terms_attached": len(documents) == 2},
             to=[order.email],
             language=order.language,
         )
+        for filename, pdf in documents:
+            message.attach(filename, pdf, "application/pdf")
         send_or_retry(message, task=order_emails_send, attempt=attempt, order_id=order_id)
         Order.objects.filter(pk=order.pk).update(confirmation_sent_at=timezone.now())
         sent.append("shopper")
@@ -48,6 +57,33 @@ def order_emails_send(*, order_id: int, attempt: int = 1) -> str:
         Order.objects.filter(pk=order.pk).update(store_notified_at=timezone.now())
         sent.append("store")
     return ", ".join(sent) or "nothing left to send"
+
+
+@task
+def order_shipped_email_send(*, order_id: int, attempt: int = 1) -> str:
+    """E-mail the shopper that their order has left, with its invoice as PDF.
+
+    Enqueued once, when the order moves to "shipped". A shipped order is paid: its
+    invoice is issued here if the payment did not issue it.
+    """
+    order = Order.objects.filter(pk=order_id).first()
+    if order is None:
+        return "order deleted"
+    if order.anonymised_at is not None:
+        return "details erased: nothing sent"
+    with transaction.atomic():
+        invoice = invoice_issue(order)
+    message = render_email(
+        subject=_("Your Millet order %(number)s is on its way"),
+        subject_values={"number": order.number},
+        template="shop/emails/shipped",
+        context={"order": order, "invoice": invoice, "site_url": settings.SITE_URL},
+        to=[order.email],
+        language=order.language,
+    )
+    message.attach(invoice_filename(invoice), invoice_pdf(invoice), "application/pdf")
+    send_or_retry(message, task=order_shipped_email_send, attempt=attempt, order_id=order_id)
+    return f"invoice {invoice.label}"
 
 
 RETURN_EMAILS = {

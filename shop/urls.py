@@ -1,7 +1,7 @@
 from django.urls import path, register_converter
 from django.urls.converters import StringConverter
 
-from shop import views
+from shop import invoices, views
 from shop.models import Order
 
 
@@ -26,5 +26,17 @@ urlpatterns = [
     path("commande/", views.checkout, name="checkout"),
     path("commande/<order_token:token>/", views.order_detail, name="order"),
     path("commande/<order_token:token>/retour/", views.order_return, name="order_return"),
+    path("commande/<order_token:token>/paiement/", views.order_pay, name="order_pay"),
+    path(
+        "commande/<order_token:token>/paiement/verifier/",
+        views.order_pay_check,
+        name="order_pay_check",
+    ),
+    path(
+        "commande/<order_token:token>/paiement/changer/",
+        views.order_pay_switch,
+        name="order_pay_switch",
+    ),
+    path("commande/<order_token:token>/facture/", invoices.invoice_download, name="invoice"),
     path("boutiques/", views.stores, name="stores"),
 ]

@@ -1,26 +1,41 @@
 import datetime
+import json
 import re
+import secrets
 from decimal import Decimal
 
+import stripe
+from django.conf import settings
 from django.contrib import messages
+from django.db import IntegrityError
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from common.csrf import same_origin_form
 from common.http import private_page
+from common.mail import enqueue_on_commit
 from common.page_cache import anonymous_page, depends_on
+from shop import payments
 from shop.cart import FREE_DELIVERY_FROM, Cart, totals
 from shop.forms import AddToCartForm, CartLineForm, CheckoutForm, ReturnForm
-from shop.models import Order, Store
+from shop.models import Order, Payment, PaymentEvent, Store
+from shop.payment_tasks import payment_event_handle
 from shop.returns import ReturnRefused, return_deadline, return_request, returnable_quantities
 from shop.services import (
     Customer,
     LineUnavailable,
     TransitionRefused,
+    order_awaits_card_payment,
+    order_pay_by_card,
+    order_payment_check,
+    order_payment_switch,
     order_place,
 )
 
@@ -208,6 +223,8 @@ def checkout(request):
                 form.add_error("store", str(problem))
             else:
                 _close_cart(request, cart, order)
+                if order_awaits_card_payment(order):
+                    return redirect("shop:order_pay", token=order.token)
                 return redirect(order)
     subtotal = sum((line.total for line in lines), Decimal("0.00"))
     context = {
@@ -216,6 +233,7 @@ def checkout(request):
         "checkout_key": cart.ensure_checkout_key(),
         "subtotal": subtotal,
         "totals": [(choice, totals(subtotal, choice.value)) for choice in Order.Delivery],
+        "hold_minutes": settings.PAYMENT_HOLD_MINUTES,
     }
     return render(request, "shop/checkout.html", context)
 
@@ -223,7 +241,7 @@ def checkout(request):
 @require_safe
 @private_page
 def order_detail(request, token):
-    order = get_object_or_404(Order.objects.select_related("store"), token=token)
+    order = get_object_or_404(Order.objects.select_related("store", "invoice"), token=token)
     lines = list(order.lines.all())
     returns = order.returns.prefetch_related("lines__order_line")
     deadline = return_deadline(order)
@@ -237,8 +255,169 @@ def order_detail(request, token):
         "lines": lines,
         "returns": returns,
         "return_deadline": deadline if can_return else None,
+        "awaits_card_payment": order_awaits_card_payment(order),
+        "refunds": order_refunds(order),
     }
     return render(request, "shop/order.html", context)
+
+
+def order_refunds(order):
+    from shop.models import Refund
+
+    return list(Refund.objects.filter(payment__order=order).order_by("created_at"))
+
+
+# The one-time key of a payment try, as `_attempt_key` makes them.
+ATTEMPT_FORMAT = re.compile(r"[A-Za-z0-9_-]{20,64}")
+# A token from Stripe.js: "tok_" and the provider's letters and digits.
+CARD_TOKEN_FORMAT = re.compile(r"tok_[A-Za-z0-9_]{1,100}")
+
+
+def _payment_csp(response):
+    """The payment step, and it alone, runs the provider's script and frame and lets the
+    page talk to the provider's API."""
+    js_origin = re.match(r"https?://[^/]+", settings.STRIPE_JS_URL)[0]
+    config = {key: list(value) for key, value in settings.SECURE_CSP.items()}
+    config["script-src"] += [js_origin]
+    config["frame-src"] = [js_origin, "https://hooks.stripe.com"]
+    config["connect-src"] += [settings.STRIPE_API_BASE]
+    response._csp_config = config
+    return response
+
+
+def _payment_answer(order, payment=None, *, refusal="", status=200):
+    """What the payment script is told: where to go, what to show, or the bank's check."""
+    if payment is not None and payment.status == Payment.Status.SUCCEEDED:
+        return JsonResponse({"state": "paid", "redirect": order.get_absolute_url()})
+    if payment is not None and payment.status == Payment.Status.REQUIRES_ACTION:
+        return JsonResponse(
+            {
+                "state": "requires_action",
+                "client_secret": payments.client_secret(payment),
+                "check": reverse("shop:order_pay_check", kwargs={"token": order.token}),
+                "attempt": payment.attempt,
+            }
+        )
+    if payment is not None and payment.status == Payment.Status.PROCESSING:
+        return JsonResponse({"state": "paid", "redirect": order.get_absolute_url()})
+    message = refusal or (payments.decline_message(None) if payment is not None else "")
+    return JsonResponse(
+        {"state": "refused", "message": message, "attempt": secrets.token_urlsafe(24)},
+        status=status,
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@private_page
+def order_pay(request, token):
+    """The payment step of a card order: the provider's card field, then "Pay".
+
+    The page posts the provider's one-time card token here (never the card number);
+    the answer says whether the order is paid, refused, or needs the bank's check."""
+    order = get_object_or_404(Order.objects.select_related("store"), token=token)
+    if not order_awaits_card_payment(order):
+        if request.method == "POST":
+            return JsonResponse({"state": "paid", "redirect": order.get_absolute_url()})
+        return redirect(order)
+    if request.method == "POST":
+        attempt = request.POST.get("attempt", "")
+        card_token = request.POST.get("card_token", "")
+        if not ATTEMPT_FORMAT.fullmatch(attempt) or not CARD_TOKEN_FORMAT.fullmatch(card_token):
+            return _payment_answer(
+                order, refusal=_("The card details did not reach us. Try again."), status=400
+            )
+        try:
+            payment, refusal = order_pay_by_card(
+                order=order, card_token=card_token, attempt=attempt
+            )
+        except (payments.PaymentUnavailable, payments.PaymentRefused) as problem:
+            return _payment_answer(order, refusal=str(problem), status=503)
+        except IntegrityError:
+            return _payment_answer(order, refusal=_("This try was already used. Try again."))
+        return _payment_answer(order, payment, refusal=refusal)
+    context = {
+        "order": order,
+        "lines": list(order.lines.all()),
+        "attempt": secrets.token_urlsafe(24),
+        "stripe_js_url": settings.STRIPE_JS_URL,
+        "publishable_key": settings.STRIPE_PUBLISHABLE_KEY,
+        "refused": order.payments.exclude(error="").exists(),
+    }
+    return _payment_csp(render(request, "shop/pay.html", context))
+
+
+@require_POST
+@private_page
+def order_pay_check(request, token):
+    """After the bank's check in the browser: the provider is asked, server to server,
+    what became of the try."""
+    order = get_object_or_404(Order, token=token)
+    attempt = request.POST.get("attempt", "")
+    payment = (
+        order.payments.filter(attempt=attempt).first()
+        if ATTEMPT_FORMAT.fullmatch(attempt)
+        else None
+    )
+    if payment is None:
+        return _payment_answer(order, refusal=_("This payment try is unknown. Try again."))
+    try:
+        payment = order_payment_check(payment)
+    except payments.PaymentUnavailable as problem:
+        return _payment_answer(order, refusal=str(problem), status=503)
+    if payment.status == Payment.Status.REQUIRES_PAYMENT_METHOD:
+        return _payment_answer(
+            order,
+            payment,
+            refusal=payments.decline_message("payment_intent_authentication_failure"),
+        )
+    return _payment_answer(order, payment)
+
+
+@require_POST
+@private_page
+def order_pay_switch(request, token):
+    """The shopper pays by bank transfer (or at the store) instead of by card."""
+    order = get_object_or_404(Order, token=token)
+    try:
+        order_payment_switch(order=order, method=request.POST.get("method", ""))
+    except TransitionRefused as refusal:
+        messages.error(request, str(refusal))
+    except payments.PaymentUnavailable as problem:
+        messages.error(request, str(problem))
+        return redirect("shop:order_pay", token=order.token)
+    return redirect(order)
+
+
+@csrf_exempt
+@require_POST
+def payment_webhook(request):
+    """The provider tells us of a payment event. The signature is checked; the event
+    is kept once by its id and acted on by the task worker, so the answer is quick."""
+    payload = request.body
+    try:
+        stripe.WebhookSignature.verify_header(
+            payload.decode("utf-8"),
+            request.headers.get("Stripe-Signature", ""),
+            settings.STRIPE_WEBHOOK_SECRET,
+            tolerance=settings.STRIPE_WEBHOOK_TOLERANCE,
+        )
+        event = json.loads(payload)
+        event_id, event_type = str(event["id"]), str(event["type"])
+        data = event["data"]["object"]
+    except (ValueError, KeyError, TypeError, stripe.SignatureVerificationError):
+        return HttpResponse("Bad signature or payload.", status=400, content_type="text/plain")
+    if not event_type.startswith("payment_intent.") or not isinstance(data, dict):
+        return HttpResponse("Not a payment event: ignored.", content_type="text/plain")
+    intent_id = str(data.get("id", ""))[:64]
+    try:
+        stored, created = PaymentEvent.objects.get_or_create(
+            event_id=event_id[:64], defaults={"type": event_type[:64], "intent_id": intent_id}
+        )
+    except IntegrityError:
+        created = False
+    if created:
+        enqueue_on_commit(payment_event_handle, event_id=stored.event_id)
+    return HttpResponse("Received.", content_type="text/plain")
 
 
 @require_http_methods(["GET", "HEAD", "POST"])

@@ -1,4 +1,5 @@
 import os
+import socket
 
 import pytest
 from django.conf import settings as django_settings
@@ -100,3 +101,29 @@ def pytest_collection_modifyitems(config, items):
 def require_postgres():
     if connection.vendor != "postgresql":
         pytest.fail("this test needs PostgreSQL: set DATABASE_URL=postgres://…")
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def localstripe_server():
+    """localstripe, the payment provider's local stand-in, on a port of this test process."""
+    from shop.management.commands.localstripe import localstripe_start
+
+    port = free_port()
+    server = localstripe_start(port)
+    yield f"http://127.0.0.1:{port}"
+    server.terminate()
+    server.wait()
+
+
+@pytest.fixture
+def provider(settings, localstripe_server):
+    """The shop talks to this process's localstripe: the SDK's calls, over HTTP."""
+    settings.STRIPE_API_BASE = localstripe_server
+    settings.STRIPE_JS_URL = f"{localstripe_server}/js.stripe.com/v3/"
+    return localstripe_server
