@@ -195,6 +195,16 @@ class Order(models.Model):
     # An unpaid card order holds its stock until then (settings.PAYMENT_HOLD_MINUTES).
     payment_due_by = models.DateTimeField(_("card payment due by"), null=True, editable=False)
     paid_at = models.DateTimeField(_("paid"), null=True, editable=False)
+    # The card payment that paid it: any other that goes through is refunded.
+    paid_by = models.OneToOneField(
+        "Payment",
+        verbose_name=_("paid by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="paid_order",
+    )
     # When the worker cancelled it, unpaid at the end of its hold: a payment that goes
     # through later may still take the stock again.
     hold_released_at = models.DateTimeField(_("released unpaid"), null=True, editable=False)
@@ -248,7 +258,7 @@ class Order(models.Model):
     @property
     def paid_by_card(self):
         """The try that paid this order by card, if one did."""
-        return self.payments.filter(status=Payment.Status.SUCCEEDED).order_by("pk").first()
+        return self.paid_by
 
 
 class OrderLine(models.Model):

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from common.mail import render_email, send_or_retry
-from shop.models import Order, Payment, PaymentEvent, Refund
+from shop.models import Order, PaymentEvent, Refund
 
 # Seconds before asking the provider again when it could not be reached.
 PROVIDER_RETRY_DELAYS = [60, 300, 900, 3600]
@@ -28,23 +28,21 @@ def _again_later(task_function, attempt: int, **kwargs) -> bool:
 def payment_event_handle(*, event_id: str, attempt: int = 1) -> str:
     """Act on a webhook event once: the payment it names is read again from the
     provider and settled, so events that arrive twice or out of order change nothing."""
-    from shop.payments import PaymentUnavailable
+    from shop.payments import PaymentUnavailable, payment_of_intent
     from shop.services import order_payment_check
 
     event = PaymentEvent.objects.filter(event_id=event_id).first()
     if event is None or event.handled_at is not None:
         return "already handled"
-    payment = Payment.objects.filter(intent_id=event.intent_id).first() if event.intent_id else None
-    if payment is None:
-        outcome = "no payment of ours"
-    else:
-        try:
+    try:
+        payment = payment_of_intent(event.intent_id) if event.intent_id else None
+        if payment is not None:
             payment = order_payment_check(payment)
-        except PaymentUnavailable:
-            if _again_later(payment_event_handle, attempt, event_id=event_id):
-                return "provider unreachable: asked again later"
-            raise
-        outcome = f"payment {payment.get_status_display()}"
+    except PaymentUnavailable:
+        if _again_later(payment_event_handle, attempt, event_id=event_id):
+            return "provider unreachable: asked again later"
+        raise
+    outcome = f"payment {payment.get_status_display()}" if payment else "no payment of ours"
     PaymentEvent.objects.filter(pk=event.pk).update(handled_at=timezone.now(), outcome=outcome)
     return outcome
 

@@ -142,6 +142,13 @@ def payment_start(*, order: Order, card_token: str, attempt: str) -> tuple[Payme
         payment.save(update_fields=["customer_id", "status", "error", "updated_at"])
         logger.info("Order %s: card refused (%s)", order.number, refusal.code)
         return payment, decline_message(refusal.code)
+    except stripe.InvalidRequestError as error:
+        # A card token the provider does not know (expired, forged): nothing was charged.
+        logger.warning("Order %s: the provider refused the request: %s", order.number, error)
+        payment.status = Payment.Status.REQUIRES_PAYMENT_METHOD
+        payment.error = str(error.user_message or error.code or "")[:255]
+        payment.save(update_fields=["customer_id", "status", "error", "updated_at"])
+        return payment, _("The card details did not reach us. Try again.")
     except stripe.StripeError as error:
         payment.save(update_fields=["customer_id", "updated_at"])
         raise _unavailable(error) from error
@@ -192,6 +199,29 @@ def payment_refresh(payment: Payment) -> Payment:
     except stripe.StripeError as error:
         raise _unavailable(error) from error
     return _sync(payment, intent)
+
+
+def payment_of_intent(intent_id: str) -> Payment | None:
+    """The try behind a provider's PaymentIntent. One the shop made but could not note
+    (its process stopped between the provider's answer and the write) is found by the
+    try's id the intent carries, and noted now."""
+    payment = Payment.objects.filter(intent_id=intent_id).first()
+    if payment is not None:
+        return payment
+    try:
+        intent = provider().v1.payment_intents.retrieve(intent_id)
+    except stripe.InvalidRequestError:
+        return None  # not an intent of this account
+    except stripe.StripeError as error:
+        raise _unavailable(error) from error
+    metadata = intent.metadata.to_dict() if intent.metadata else {}
+    reference = str(metadata.get("payment", ""))
+    if not reference.isdigit():
+        return None
+    updated = Payment.objects.filter(
+        pk=int(reference), intent_id=None, order__number=metadata.get("order")
+    ).update(intent_id=intent_id)
+    return Payment.objects.filter(intent_id=intent_id).first() if updated else None
 
 
 def client_secret(payment: Payment) -> str:

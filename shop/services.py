@@ -23,6 +23,9 @@ from shop.tasks import order_emails_send, order_shipped_email_send
 
 logger = logging.getLogger("shop.payments")
 
+# Card tries one order may make: a shopper needs two or three, a card tester hundreds.
+MAX_CARD_TRIES = 10
+
 
 class LineUnavailable(Exception):
     """A cart line cannot be served; nothing was written."""
@@ -182,11 +185,12 @@ def _take_stock(lines) -> bool:
     return True
 
 
-def _mark_paid(order: Order) -> None:
+def _mark_paid(order: Order, payment: Payment) -> None:
     order.status = Order.Status.PAID
     order.paid_at = timezone.now()
+    order.paid_by = payment
     order.payment_due_by = None
-    order.save(update_fields=["status", "paid_at", "payment_due_by", "updated_at"])
+    order.save(update_fields=["status", "paid_at", "paid_by", "payment_due_by", "updated_at"])
     invoice_issue(order)
     enqueue_on_commit(order_emails_send, order_id=order.pk)
 
@@ -206,8 +210,11 @@ def order_settle(payment: Payment) -> Order:
     payment.refresh_from_db()
     if payment.status != Payment.Status.SUCCEEDED:
         return order
-    paying = order.paid_by_card
-    if paying.pk != payment.pk and order.paid_at is not None:
+    if order.paid_by_id == payment.pk:
+        return order  # settled before (the webhook and the page both tell us)
+    if order.paid_at is not None:
+        # Paid already, by another try (two tabs, a lost answer and a retry) or by
+        # transfer: this money goes back at once.
         if not payment.refunds.exists():
             payments.refund_card(
                 payment=payment,
@@ -217,7 +224,7 @@ def order_settle(payment: Payment) -> Order:
             )
         return order
     if order.status == Order.Status.AWAITING_PAYMENT:
-        _mark_paid(order)
+        _mark_paid(order, payment)
         logger.info("Order %s paid by card (%s)", order.number, payment.intent_id)
     elif order.status == Order.Status.CANCELLED and order.hold_released_at is not None:
         lines = list(order.lines.exclude(variant=None))
@@ -234,7 +241,7 @@ def order_settle(payment: Payment) -> Order:
                     "product_id", flat=True
                 )
             )
-            _mark_paid(order)
+            _mark_paid(order, payment)
             enqueue_on_commit(payment_email_send, order_id=order.pk, kind="late_kept")
             logger.info("Order %s paid after its release: stock taken again", order.number)
         elif not payment.refunds.exists():
@@ -255,6 +262,10 @@ def order_pay_by_card(*, order: Order, card_token: str, attempt: str) -> tuple[P
     Returns the payment and the refusal message for the shopper ("" if none)."""
     if not order_awaits_card_payment(order):
         raise payments.PaymentRefused(_("This order is not waiting for a card payment."))
+    if order.payments.count() >= MAX_CARD_TRIES:
+        raise payments.PaymentRefused(
+            _("This order had too many card tries. Pay by bank transfer, or write to us.")
+        )
     payment, refusal = payments.payment_start(order=order, card_token=card_token, attempt=attempt)
     if not refusal:
         order_settle(payment)

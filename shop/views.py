@@ -17,6 +17,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django_ratelimit.core import is_ratelimited
 
 from common.csrf import same_origin_form
 from common.http import private_page
@@ -267,7 +268,9 @@ def order_refunds(order):
     return list(Refund.objects.filter(payment__order=order).order_by("created_at"))
 
 
-# The one-time key of a payment try, as `_attempt_key` makes them.
+# Card payment tries a connection may make in an hour.
+CARD_TRIES_RATE = "20/h"
+# The one-time key of a payment try, as the payment page makes them.
 ATTEMPT_FORMAT = re.compile(r"[A-Za-z0-9_-]{20,64}")
 # A token from Stripe.js: "tok_" and the provider's letters and digits.
 CARD_TOKEN_FORMAT = re.compile(r"tok_[A-Za-z0-9_]{1,100}")
@@ -317,9 +320,21 @@ def order_pay(request, token):
     order = get_object_or_404(Order.objects.select_related("store"), token=token)
     if not order_awaits_card_payment(order):
         if request.method == "POST":
-            return JsonResponse({"state": "paid", "redirect": order.get_absolute_url()})
+            return JsonResponse({"state": "closed", "redirect": order.get_absolute_url()})
         return redirect(order)
     if request.method == "POST":
+        # Stolen cards are tried on shops by the hundred: a connection gets a few tries.
+        if is_ratelimited(
+            request, group="card-payment", key="ip", rate=CARD_TRIES_RATE, increment=True
+        ):
+            return _payment_answer(
+                order,
+                refusal=_(
+                    "Your connection has made many card payment tries in the last hour. "
+                    "Pay by bank transfer, or try again later."
+                ),
+                status=429,
+            )
         attempt = request.POST.get("attempt", "")
         card_token = request.POST.get("card_token", "")
         if not ATTEMPT_FORMAT.fullmatch(attempt) or not CARD_TOKEN_FORMAT.fullmatch(card_token):
@@ -330,8 +345,10 @@ def order_pay(request, token):
             payment, refusal = order_pay_by_card(
                 order=order, card_token=card_token, attempt=attempt
             )
-        except (payments.PaymentUnavailable, payments.PaymentRefused) as problem:
+        except payments.PaymentUnavailable as problem:
             return _payment_answer(order, refusal=str(problem), status=503)
+        except payments.PaymentRefused as problem:
+            return _payment_answer(order, refusal=str(problem), status=409)
         except IntegrityError:
             return _payment_answer(order, refusal=_("This try was already used. Try again."))
         return _payment_answer(order, payment, refusal=refusal)

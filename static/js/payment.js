@@ -28,7 +28,8 @@ if (form && typeof Stripe === "function") {
   };
 
   const settle = async (answer) => {
-    if (answer.state === "paid") {
+    if (answer.redirect) {
+      // Paid, or no longer waiting for a payment: the order's page says which.
       window.location.assign(answer.redirect);
       return;
     }

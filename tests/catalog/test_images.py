@@ -114,3 +114,14 @@ def test_making_renditions_twice_replaces_the_files_instead_of_piling_up():
     assert first == second
     folder = first[0]["webp"].rsplit("/", 1)[0]
     assert len(default_storage.listdir(folder)[1]) == 2 * len(first)
+
+
+def test_a_truncated_jpeg_is_refused_after_a_pdf_was_made_in_the_same_process():
+    from common.pdf import html_to_pdf
+
+    html_to_pdf("<p>Facture</p>")  # WeasyPrint, imported, flips a Pillow setting
+    content = image_bytes("JPEG", size=(1200, 1200))
+
+    error = error_of(upload("pack.jpg", content[: len(content) // 2]))
+
+    assert error.code == "damaged"

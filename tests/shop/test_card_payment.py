@@ -228,3 +228,33 @@ def test_paying_at_the_store_is_refused_for_a_home_delivery(provider, client):
 
     order.refresh_from_db()
     assert order.payment_method == Order.Payment.CARD
+
+
+def test_a_connection_gets_a_few_card_tries_an_hour(provider, client, settings):
+    order = make_card_order()
+    pay = reverse("shop:order_pay", kwargs={"token": order.token})
+
+    answers = [
+        client.post(pay, {"attempt": attempt(), "card_token": "tok_unknown"}) for _ in range(21)
+    ]
+
+    # A token the provider never made: refused, nothing charged; then the order's own limit.
+    assert [answer.status_code for answer in answers] == [200] * 10 + [409] * 10 + [429]
+    assert (
+        answers[0].json()["message"]
+        == "Les informations de la carte ne nous sont pas parvenues. Réessayez."
+    )
+    assert "Payez par virement" in answers[20].json()["message"]
+
+
+def test_an_order_gets_ten_card_tries(provider):
+    order = make_card_order()
+    for _ in range(10):
+        order_pay_by_card(
+            order=order, card_token=card_token(provider, CARD_DECLINED), attempt=attempt()
+        )
+
+    with pytest.raises(payments.PaymentRefused, match="trop de tentatives"):
+        order_pay_by_card(order=order, card_token=card_token(provider, CARD_OK), attempt=attempt())
+    order.refresh_from_db()
+    assert order.status == Order.Status.AWAITING_PAYMENT

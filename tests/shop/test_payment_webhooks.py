@@ -164,3 +164,42 @@ def test_an_event_for_no_order_of_ours_is_taken_and_ignored(
     # The payment event is kept, as answered; the customer's event is not ours to keep.
     assert list(PaymentEvent.objects.values_list("outcome", flat=True)) == ["no payment of ours"]
     assert not Order.objects.exists()
+
+
+def test_a_payment_the_shop_could_not_note_is_found_by_the_webhook(
+    provider, client, on_commit, task_worker
+):
+    order = make_card_order()
+    payment = paid_elsewhere(provider, order)
+    intent_id = payment.intent_id
+    # The process stopped after the provider's answer, before noting the intent's id.
+    Payment.objects.filter(pk=payment.pk).update(intent_id=None)
+
+    with on_commit():
+        deliver(client, event("payment_intent.succeeded", intent_id))
+    with on_commit():
+        task_worker.run()
+
+    order.refresh_from_db()
+    payment.refresh_from_db()
+    assert payment.intent_id == intent_id
+    assert order.status == Order.Status.PAID and order.paid_by == payment
+
+
+def test_two_tries_that_both_went_through_keep_one_and_refund_the_other(
+    provider, client, on_commit, task_worker
+):
+    order = make_card_order()
+    older = paid_elsewhere(provider, order)  # its answer lost
+    newer = paid_elsewhere(provider, order)  # the shopper's retry, settled first
+
+    with on_commit():
+        deliver(client, event("payment_intent.succeeded", newer.intent_id))
+        deliver(client, event("payment_intent.succeeded", older.intent_id))
+    with on_commit():
+        task_worker.run()
+
+    order.refresh_from_db()
+    assert order.paid_by == newer
+    [refund] = older.refunds.all()
+    assert refund.amount == older.amount and not newer.refunds.exists()

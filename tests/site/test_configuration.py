@@ -18,7 +18,7 @@ def manage(*args, **env):
     environment = {
         key: value
         for key, value in os.environ.items()
-        if not key.startswith(("DJANGO_", "DATABASE_URL"))
+        if not key.startswith(("DJANGO_", "DATABASE_URL", "STRIPE_"))
     }
     environment.update(env)
     return subprocess.run(
@@ -59,19 +59,40 @@ def test_a_malformed_database_url_never_echoes_its_password():
     assert "s3cr3t-pass" not in result.stderr
 
 
+# Shaped as Stripe's live keys; they open nothing.
+LIVE_KEYS = {
+    "STRIPE_SECRET_KEY": "sk_" + "live_" + "x" * 24,
+    "STRIPE_PUBLISHABLE_KEY": "pk_" + "live_" + "x" * 24,
+    "STRIPE_WEBHOOK_SECRET": "whsec_" + "x" * 24,
+}
+PRODUCTION = {
+    "DJANGO_DEBUG": "false",
+    "DJANGO_SECRET_KEY": "a-long-random-secret-key-for-this-test-only-" + "x" * 40,
+    "DJANGO_ALLOWED_HOSTS": "boutique.millet.example",
+}
+
+
 def test_deployment_checks_pass_with_debug_off():
-    result = manage(
-        "check",
-        "--deploy",
-        "--fail-level",
-        "WARNING",
-        DJANGO_DEBUG="false",
-        DJANGO_SECRET_KEY="a-long-random-secret-key-for-this-test-only-" + "x" * 40,
-        DJANGO_ALLOWED_HOSTS="boutique.millet.example",
-    )
+    result = manage("check", "--deploy", "--fail-level", "WARNING", **PRODUCTION, **LIVE_KEYS)
 
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("keys", "warning"),
+    [
+        ({}, "shop.W001"),
+        ({**LIVE_KEYS, "STRIPE_SECRET_KEY": "sk_" + "test_" + "x" * 24}, "shop.W002"),
+        ({**LIVE_KEYS, "STRIPE_WEBHOOK_SECRET": ""}, "shop.W003"),
+    ],
+    ids=["no-keys", "test-keys", "no-webhook-secret"],
+)
+def test_deployment_checks_warn_when_cards_would_not_be_charged_for_real(keys, warning):
+    result = manage("check", "--deploy", "--fail-level", "WARNING", **PRODUCTION, **keys)
+
+    assert result.returncode != 0
+    assert warning in result.stdout + result.stderr
 
 
 def test_commands_work_on_a_fresh_clone_before_its_database_folder_exists(tmp_path):
