@@ -3,9 +3,11 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from catalog.models import Variant
+from common.forms import TOO_LONG
+from common.visible_text import VisibleTextForm
 
 
-class StockAlertForm(forms.Form):
+class StockAlertForm(VisibleTextForm):
     variant = forms.ModelChoiceField(
         queryset=Variant.objects.filter(product__is_published=True).select_related("product"),
         label=_("Size and colour"),
@@ -20,6 +22,7 @@ class StockAlertForm(forms.Form):
         error_messages={
             "required": _("Enter your e-mail address."),
             "invalid": _("Enter a valid e-mail address, such as anne@example.org."),
+            "max_length": TOO_LONG,
         },
     )
 

@@ -14,7 +14,7 @@ from modeltranslation.admin import TranslationAdmin, TranslationStackedInline
 
 from catalog.facet_index import facet_index_refresh
 from catalog.images import make_renditions
-from catalog.models import Activity, Category, Product, ProductImage, Variant
+from catalog.models import Activity, Category, Product, ProductImage, SizeGuide, Variant
 from catalog.resources import ProductResource, VariantResource
 from catalog.signals import catalogue_changed
 
@@ -95,6 +95,19 @@ class ActivityAdmin(TranslationAdmin):
     list_editable = ["position"]
     search_fields = ["name_fr", "name_en", "slug"]
     prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(SizeGuide)
+class SizeGuideAdmin(TranslationAdmin):
+    list_display = ["title", "category", "row_count"]
+    list_select_related = ["category"]
+    search_fields = ["title_fr", "title_en", "category__name_fr"]
+    autocomplete_fields = ["category"]
+    formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 8})}}
+
+    @admin.display(description=_("rows"))
+    def row_count(self, guide):
+        return len(guide.rows())
 
 
 class VariantInline(TranslationStackedInline):

@@ -49,7 +49,8 @@ def product_keys(product, activity_ids):
             keys.update(f"{facet.param}:{pk}" for pk in activity_ids)
         elif facet.source == "variant":
             marks = getattr(product, f"{facet.field}s_in_stock")
-            keys.update(f"{facet.param}:{value}" for value in marks.strip("|").split("|") if value)
+            # Shoe sizes read the size keys ("taille:42"), kept once (Facet.index).
+            keys.update(f"{facet.key}:{value}" for value in marks.strip("|").split("|") if value)
         else:
             keys.add(f"{facet.param}:{getattr(product, facet.field)}")
     return keys

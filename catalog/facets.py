@@ -6,6 +6,7 @@ the names and order the sizes and colours are shown in.
 
 import functools
 import operator
+import re
 
 from django.conf import settings
 from django.db.models import Max
@@ -18,16 +19,19 @@ from catalog.i18n import localized
 from catalog.models import Variant
 
 SIZE_ORDER = ["XXS", "XS", "S", "S/M", "M", "L", "L/XL", "XL", "XXL", "XXXL"]
-# The size filter's groups, in the order the form shows them.
+# The size filter's groups, in the order the form shows them (shoe sizes are a filter
+# of their own, "pointure": see catalog.filters.FOOTWEAR).
 SIZE_KINDS = [
     ("letters", _("Size")),
     ("ages", _("Children's size")),
-    ("numbers", _("Shoe and waist size")),
+    ("numbers", _("Trouser size")),
     ("other", _("Other sizes")),
 ]
+# A number size: "42", "38,5", "38.5", a waist "W32", "W32/L34".
+NUMBER_SIZE = re.compile(r"W?(\d+(?:[.,]\d+)?)(?:/L\d+)?", re.IGNORECASE)
 
 
-def facet_counts(product_filter, products, family=()):
+def facet_counts(product_filter, products, family=(), footwear=()):
     """Counts per option of every facet of `product_filter` (a ProductFilter), each
     with the other facets' filters.
 
@@ -35,7 +39,8 @@ def facet_counts(product_filter, products, family=()):
     whatever the size of the catalogue. The products in scope are the published ones
     of the categories `family` (all when empty). A filter the index does not hold (a
     range, a search) asks the database for the pks its condition keeps among
-    `products()`, one query each.
+    `products()`, one query each. `footwear`: the pks of the footwear categories, whose
+    sizes count as shoe sizes ("pointure") and not as sizes ("taille").
 
     "total" is the number of products every filter keeps; when every active filter
     is one the index holds, with values it knows, it is the listing's own count and
@@ -48,6 +53,12 @@ def facet_counts(product_filter, products, family=()):
     if family:
         scope &= functools.reduce(operator.or_, (bits.get(f"category:{pk}", 0) for pk in family))
     slugs = {activity.slug: activity.pk for activity in product_filter.activities}
+    shoes = functools.reduce(operator.or_, (bits.get(f"category:{pk}", 0) for pk in footwear), 0)
+
+    def sized(facet):
+        """The products whose sizes `facet` counts: footwear, all but footwear, or all."""
+        return {True: shoes, False: ~shoes}.get(facet.footwear, -1)
+
     kept = {}  # parameter -> the bitmap of products its filter keeps
     exact = True  # whether the total is the one the listing's own query would count
     for param, condition in conditions.items():
@@ -65,10 +76,12 @@ def facet_counts(product_filter, products, family=()):
             elif facet.source == "variant":
                 # The listing matches a size within the marks ("|M|"), the index
                 # by name: the same products for a name it knows.
-                exact &= all(f"{param}:{value}" in bits for value in values)
+                exact &= all(f"{facet.key}:{value}" in bits for value in values)
             kept[param] = functools.reduce(
-                operator.or_, (bits.get(f"{param}:{value}", 0) for value in values), 0
+                operator.or_, (bits.get(f"{facet.key}:{value}", 0) for value in values), 0
             )
+            if facet.source == "variant":
+                kept[param] &= sized(facet)
 
     def others(param):
         """The products in scope that every filter but `param`'s keeps."""
@@ -103,9 +116,11 @@ def facet_counts(product_filter, products, family=()):
             counted = {a.slug: count(f"{param}:{a.pk}") for a in product_filter.activities}
             facets[param] = {slug: n for slug, n in counted.items() if n}
         else:  # sizes and colours in stock, by French name
-            prefix = f"{param}:"
+            prefix, within = f"{facet.key}:", mask & sized(facet)
             counted = {
-                key.removeprefix(prefix): count(key) for key in present if key.startswith(prefix)
+                key.removeprefix(prefix): count(key, within)
+                for key in present
+                if key.startswith(prefix)
             }
             facets[param] = dict(
                 sorted(
@@ -151,12 +166,15 @@ def variant_names(variants):
 
 
 def size_kind(size: str) -> str:
-    """letters (XS…XXL), ages ("8 ans"), numbers (shoes, waists) or other."""
+    """letters (XS…XXL), ages ("8 ans"), numbers (shoes "38,5", trousers "42", "W32")
+    or other."""
     if size.upper() in SIZE_ORDER:
         return "letters"
     words = size.split()
-    if words and words[0].isdigit():
-        return "ages" if len(words) > 1 else "numbers"
+    if len(words) > 1 and words[0].isdigit():
+        return "ages"
+    if NUMBER_SIZE.fullmatch(size):
+        return "numbers"
     return "other"
 
 
@@ -165,7 +183,10 @@ def size_key(size: str):
     kind = size_kind(size)
     rank = [k for k, _ in SIZE_KINDS].index(kind)
     if kind == "letters":
-        return (rank, SIZE_ORDER.index(size.upper()), "")
-    if kind in ("ages", "numbers"):
-        return (rank, int(size.split()[0]), size)
-    return (rank, 0, size.casefold())
+        return (rank, False, SIZE_ORDER.index(size.upper()), "")
+    if kind == "ages":
+        return (rank, False, int(size.split()[0]), size)
+    if kind == "numbers":  # French sizes, then waists in inches (W32)
+        number = NUMBER_SIZE.fullmatch(size).group(1).replace(",", ".")
+        return (rank, size[0].isalpha(), float(number), size)
+    return (rank, False, 0, size.casefold())

@@ -22,10 +22,14 @@ from django import forms
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
-from catalog.models import Product
+from catalog.models import Category, Product
 from catalog.search import name_order, order_by_relevance, search_condition
 
 SEARCH_MAX = 100
+# The category (with its subcategories) whose products are sized in shoe sizes: their
+# sizes are filtered as "pointure", every other product's as "taille" (a 42 shoe is
+# not a 42 pair of trousers).
+FOOTWEAR = "chaussures"
 SORTS = {
     "selection": _("Our selection"),
     "pertinence": _("Relevance"),
@@ -95,6 +99,15 @@ class Facet:
     swap_note: str = ""
     # range: shown only where products have the measure (or when in use).
     only_where_measured: bool = False
+    # variant: the facet index's keys it reads, when another facet's ("<index>:<value>").
+    index: str = ""
+    # variant: True for footwear only (FOOTWEAR), False for every product but footwear.
+    footwear: bool | None = None
+
+    @property
+    def key(self):
+        """The prefix of this facet's keys in the facet index."""
+        return self.index or self.param
 
     @property
     def params(self):
@@ -160,6 +173,9 @@ class Facet:
             condition = Q()
             for name in value:
                 condition |= Q(**{f"{self.field}s_in_stock__contains": f"|{name}|"})
+            if self.footwear is not None:
+                footwear = Q(category__in=Category.objects.filter(footwear_condition()))
+                condition &= footwear if self.footwear else ~footwear
             return condition
         return Q(**{f"{self.field}__in": value})
 
@@ -179,7 +195,16 @@ FACETS = [
     Facet("gamme", _("Tier"), "choice", "tier", choices=tuple(Product.Tier.choices)),
     Facet("public", _("For"), "choice", "audience", choices=tuple(Product.Audience.choices)),
     Facet("marque", _("Brand"), "choice", "brand", choices=tuple(Product.Brand.choices)),
-    Facet("taille", _("Size"), "choice", "size", source="variant"),
+    Facet("taille", _("Size"), "choice", "size", source="variant", footwear=False),
+    Facet(
+        "pointure",
+        _("Shoe size"),
+        "choice",
+        "size",
+        source="variant",
+        index="taille",
+        footwear=True,
+    ),
     Facet("couleur", _("Colour"), "choice", "colour", source="variant"),
     Facet(
         "prix",
@@ -219,6 +244,22 @@ FACETS = [
     ),
 ]
 FACETS_BY_PARAM = {param: facet for facet in FACETS for param in facet.params}
+
+
+def footwear_condition():
+    """The categories whose products are sized in shoe sizes: FOOTWEAR and its children."""
+    return Q(slug=FOOTWEAR) | Q(parent__slug=FOOTWEAR)
+
+
+def footwear_ids(categories):
+    """The pks of the footwear categories among `categories` (all of them), as
+    footwear_condition() finds them, without a query."""
+    slugs = {category.pk: category.slug for category in categories}
+    return {
+        category.pk
+        for category in categories
+        if FOOTWEAR in (category.slug, slugs.get(category.parent_id))
+    }
 
 
 class ProductFilterForm(forms.Form):

@@ -1,9 +1,11 @@
 """The catalogue: categories, activities, products, their variants and images."""
 
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import connection, models, transaction
 from django.db.models import F, Func, OuterRef, Prefetch, Q, Subquery, Sum, Value
@@ -181,10 +183,16 @@ class ProductQuerySet(models.QuerySet):
         return same_category.exclude(pk=product.pk).order_by("price", "pk")[:limit]
 
     def for_detail(self):
-        """The product page: category, activities, variants and images, in four queries."""
+        """The product page: category (with its size guide, else its parent's),
+        activities, variants and images, in four queries."""
         return (
             self.published()
-            .select_related("category", "category__parent")
+            .select_related(
+                "category",
+                "category__size_guide",
+                "category__parent",
+                "category__parent__size_guide",
+            )
             .prefetch_related(
                 "activities",
                 Prefetch("variants", Variant.objects.order_by("position", "size_fr", "colour_fr")),
@@ -440,6 +448,49 @@ class Product(models.Model):
     def natural_key(self):
         return (self.slug,)
 
+    def size_guide(self):
+        """The size guide of its category, else of the parent category, or None. Reads
+        the category, its parent and their guides (for_detail selects them)."""
+        for category in (self.category, self.category.parent):
+            # A category without a guide raises DoesNotExist, an AttributeError.
+            guide = getattr(category, "size_guide", None) if category else None
+            if guide is not None:
+                return guide
+        return None
+
+    def colour_choices(self):
+        """The variants by colour, in the order of each colour's first variant, each
+        with the first picture of that colour (else None). Reads the variants and
+        images for_detail prefetches."""
+        pictures = {}
+        for image in self.images.all():
+            pictures.setdefault(image.colour_fr, image)
+        choices = {}
+        for variant in self.variants.all():
+            if variant.colour_fr not in choices:
+                choices[variant.colour_fr] = ColourChoice(
+                    key=variant.colour_fr,
+                    name=variant.colour,
+                    picture=pictures.get(variant.colour_fr) if variant.colour_fr else None,
+                    variants=[],
+                )
+            choices[variant.colour_fr].variants.append(variant)
+        return list(choices.values())
+
+
+@dataclass
+class ColourChoice:
+    """One colour on the product page: its sizes and the picture that shows it."""
+
+    key: str  # the French name, as pictures and filters know it
+    name: str  # in the active language
+    picture: "ProductImage | None"
+    variants: list
+
+    @property
+    def in_stock(self):
+        return any(variant.in_stock for variant in self.variants)
+
 
 # The product's columns the shop keeps from other rows, in their own transactions.
 KEPT_FIELDS = {"in_stock", "sizes_in_stock", "colours_in_stock", "cover", "facet_keys"}
@@ -598,12 +649,88 @@ class ProductImage(models.Model):
         return self.srcset("fallback")
 
     @property
+    def large_src(self):
+        """The widest rendition, for the enlarged view, else the original."""
+        if not self.renditions:
+            return self.image.url
+        widest = max(self.renditions, key=lambda rendition: rendition["width"])
+        return self.image.storage.url(widest["fallback"])
+
+    @property
     def src(self):
         """A middle-sized rendition for browsers that ignore srcset, else the original."""
         if not self.renditions:
             return self.image.url
         middle = self.renditions[min(1, len(self.renditions) - 1)]
         return self.image.storage.url(middle["fallback"])
+
+
+class SizeGuideManager(models.Manager):
+    def get_by_natural_key(self, category_slug):
+        return self.get(category__slug=category_slug)
+
+
+class SizeGuide(models.Model):
+    """The sizes of one kind of product (clothing, shoes, sleeping bags, packs), shown
+    beside the size choice of every product of its category and of its subcategories."""
+
+    category = models.OneToOneField(
+        Category,
+        verbose_name=_("category"),
+        on_delete=models.CASCADE,
+        related_name="size_guide",
+        help_text=_(
+            "Products of this category and of its subcategories show this guide, "
+            "unless a subcategory has a guide of its own."
+        ),
+    )
+    title = models.CharField(_("title"), max_length=120)
+    table = models.TextField(
+        _("table"),
+        help_text=_(
+            "One row per line, cells separated by “|”. The first line holds the column "
+            "headings, e.g. “Size | Chest (cm) | Waist (cm)”."
+        ),
+    )
+    advice = models.TextField(
+        _("how to measure"),
+        blank=True,
+        help_text=_("A sentence or two on how to take the measurements, shown under the table."),
+    )
+
+    objects = SizeGuideManager()
+
+    class Meta:
+        verbose_name = _("size guide")
+        verbose_name_plural = _("size guides")
+        ordering = ["category__position", "pk"]
+
+    def __str__(self):
+        return self.title
+
+    def natural_key(self):
+        return self.category.natural_key()
+
+    natural_key.dependencies = ["catalog.category"]
+
+    def clean(self):
+        super().clean()
+        widths = {len(row) for row in table_rows(self.table_fr or "")}
+        if len(widths) > 1:
+            raise ValidationError({"table_fr": _("Every row needs as many cells as the headings.")})
+
+    def headings(self):
+        return (table_rows(self.table) or [[]])[0]
+
+    def rows(self):
+        return table_rows(self.table)[1:]
+
+
+def table_rows(text):
+    """Lines like "Size | Chest" as [["Size", "Chest"], …], blank lines left out."""
+    return [
+        [cell.strip() for cell in line.split("|")] for line in text.splitlines() if line.strip()
+    ]
 
 
 def category_tiles():

@@ -8,6 +8,7 @@ from catalog.filters import FACETS, FACETS_BY_PARAM
 
 # The fieldsets flags share (Facet.panel).
 PANELS = {"available": _("Availability")}
+SUMMARY = _("%(group)s: %(chosen)s")
 
 
 def without(query, name, value=None):
@@ -22,10 +23,19 @@ def without(query, name, value=None):
     return f"?{encoded}" if encoded else "?"
 
 
+def summary(legend, chosen):
+    """A folded group's line: its legend and what is chosen in it ("Size: M, L")."""
+    if not chosen:
+        return str(legend)
+    return SUMMARY % {"group": legend, "chosen": ", ".join(str(label) for label in chosen)}
+
+
 def facet_groups(product_filter, facets, activities):
     """The filter panel's fieldsets, in FACETS order, each of a kind the template draws:
     "options" (checkboxes with counts, those with no product hidden unless chosen)
-    or "range" (from and to). Flags share the fieldset their facet names."""
+    or "range" (from and to). Flags share the fieldset their facet names. Each has a
+    `key` (its name and, for sizes, their kind) and a `summary` of what is chosen in it,
+    for the line that folds it."""
     data = product_filter.cleaned_data
     labels = facets.get("labels", {})
     groups, panels = [], {}
@@ -41,11 +51,18 @@ def facet_groups(product_filter, facets, activities):
             "checked": checked,
         }
 
-    def options_group(name, legend, options, keep_empty=False):
-        if not keep_empty:
-            options = [o for o in options if o["count"] or o["checked"]]
+    def options_group(name, legend, options, key=None):
+        options = [o for o in options if o["count"] or o["checked"]]
         if options:
-            groups.append({"kind": "options", "name": name, "legend": legend, "options": options})
+            groups.append(
+                {
+                    "kind": "options",
+                    "name": name,
+                    "key": key or name,
+                    "legend": legend,
+                    "options": options,
+                }
+            )
 
     for facet in FACETS:
         counts = facets.get(facet.param, {})
@@ -54,6 +71,7 @@ def facet_groups(product_filter, facets, activities):
                 panels[facet.panel] = {
                     "kind": "options",
                     "name": facet.panel,
+                    "key": facet.panel,
                     "legend": PANELS[facet.panel],
                     "options": [],
                 }
@@ -66,11 +84,18 @@ def facet_groups(product_filter, facets, activities):
             in_use = any(value is not None for value in values)
             if facet.only_where_measured and not (facets["applies"].get(facet.param) or in_use):
                 continue
+            chosen = [
+                str(chip) % {"value": value}
+                for chip, value in zip(facet.chips, values, strict=True)
+                if value is not None
+            ]
             groups.append(
                 {
                     "kind": "range",
                     "name": facet.param,
+                    "key": facet.param,
                     "legend": facet.label,
+                    "summary": summary(facet.label, chosen),
                     "inputs": [
                         {"name": param, "label": label, "value": "" if value is None else value}
                         for param, label, value in zip(
@@ -80,7 +105,8 @@ def facet_groups(product_filter, facets, activities):
                     "attrs": facet.attrs,
                 }
             )
-        elif facet.source == "variant" and facet.param == "taille":
+        elif facet.source == "variant" and facet.footwear is False:
+            # Sizes other than shoe sizes: letters, children's, trousers apart.
             sizes_by_kind = {}
             for size in counts:
                 label = labels.get(facet.param, {}).get(size, size)
@@ -88,7 +114,9 @@ def facet_groups(product_filter, facets, activities):
                     option(facet, size, label, counts[size])
                 )
             for kind, legend in SIZE_KINDS:
-                options_group(facet.param, legend, sizes_by_kind.get(kind, []))
+                options_group(
+                    facet.param, legend, sizes_by_kind.get(kind, []), f"{facet.param}-{kind}"
+                )
         else:
             if facet.source == "activity":
                 choices = [(a.slug, a.name) for a in activities]
@@ -102,6 +130,10 @@ def facet_groups(product_filter, facets, activities):
                 facet.label,
                 [option(facet, value, label, counts.get(value, 0)) for value, label in choices],
             )
+    for group in groups:
+        if group["kind"] == "options":
+            chosen = [o["label"] for o in group["options"] if o["checked"]]
+            group["summary"] = summary(group["legend"], chosen)
     return groups
 
 

@@ -9,7 +9,7 @@ key in both languages, as slugs are.
 
 from modeltranslation.translator import TranslationOptions, register
 
-from catalog.models import Activity, Category, Product, ProductImage, Variant
+from catalog.models import Activity, Category, Product, ProductImage, SizeGuide, Variant
 
 
 class FrenchRequired(TranslationOptions):
@@ -46,3 +46,8 @@ class VariantTranslationOptions(TranslationOptions):
 @register(ProductImage)
 class ProductImageTranslationOptions(FrenchRequired):
     fields = ("alt_text", "colour")
+
+
+@register(SizeGuide)
+class SizeGuideTranslationOptions(FrenchRequired):
+    fields = ("title", "table", "advice")

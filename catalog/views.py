@@ -1,12 +1,16 @@
+from django.core import signing
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils.cache import patch_cache_control
+from django.utils.http import urlencode
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_safe
 
 from catalog.facets import facet_counts
-from catalog.filters import SORTS, ProductFilter
+from catalog.filters import FACETS, SORTS, ProductFilter, footwear_ids
 from catalog.models import Activity, Category, Product
-from catalog.panel import active_chips, facet_groups, without
+from catalog.panel import SUMMARY, active_chips, facet_groups, without
 from catalog.templatetags.cards import product_cards
 from common.page_cache import anonymous_page, depends_on, fragment_version, when_drawn
 
@@ -25,6 +29,11 @@ LISTING_SHOWS = [
     "current_sort",
 ]
 SLUG_LENGTH = Product._meta.get_field("slug").max_length
+# What the cart sends a refused shopper back with: the variant, the quantity and the
+# refusal, signed by the cart with this salt so that no link puts words on the page.
+CHOICE_PARAMETERS = {"variante", "quantite", "refus"}
+REFUSAL_SALT = "millet.add-to-cart.refusal"
+REFUSAL_MAX_AGE = 15 * 60
 
 
 @require_safe
@@ -40,11 +49,15 @@ def product_list(request, category=None):
         current = next((c for c in categories if c.slug == category), None)
         if current is None:
             raise Http404("No such category")
+    if request.GET.get("count") == "1":
+        # The filter drawer's "Show N products", asked while choices change.
+        return JsonResponse(listing_count(request, current, categories))
     context = {
         "category": current,
         "categories": categories,
         "fragment_version": version,
         "sorts": SORTS,
+        "summary_format": SUMMARY,  # a folded filter group's line, for catalog.js
         "clear_url": request.path,
         **when_drawn(lambda: listing(request, current, categories), *LISTING_SHOWS),
     }
@@ -54,9 +67,9 @@ def product_list(request, category=None):
     return render(request, template, context)
 
 
-def listing(request, current, categories):
-    """What the listing's results and filter panel show: its queries run only when the
-    template draws them, not when the worker kept them drawn."""
+def filtered(request, current, categories):
+    """The listing's filter for `request`'s query in the category `current` (None: all),
+    its activities, and the facet counts (catalog.facets)."""
     activities = list(Activity.objects.all())
     family = []
     if current is not None:
@@ -69,16 +82,25 @@ def listing(request, current, categories):
     product_filter = ProductFilter(
         request.GET, queryset=base().for_listing(), activities=activities
     )
-    facets = facet_counts(product_filter, base, family)
+    facets = facet_counts(product_filter, base, family, footwear_ids(categories))
+    return product_filter, facets, activities
+
+
+def listing(request, current, categories):
+    """What the listing's results and filter panel show: its queries run only when the
+    template draws them, not when the worker kept them drawn."""
+    product_filter, facets, activities = filtered(request, current, categories)
     paginator = Paginator(product_filter.qs, PAGE_SIZE)
     if facets["listing_total"] is not None:  # counted with the facets: no COUNT query
         paginator.count = facets["listing_total"]
     page = paginator.get_page(request.GET.get("page"))
     chips = active_chips(request.GET, product_filter, facets)
+    colours = product_filter.cleaned_data.get("couleur") or ()
     return {
         "facets": facets,
         "page": page,
-        "cards": product_cards(page.object_list, eager_first=True),
+        # A colour filtered: each card shows its picture of that colour, if it has one.
+        "cards": product_cards(page.object_list, eager_first=True, colours=colours),
         "notes": product_filter.notes,
         "groups": facet_groups(product_filter, facets, activities),
         "chips": chips,
@@ -87,6 +109,24 @@ def listing(request, current, categories):
         "search": product_filter.search_terms(),
         "current_sort": product_filter.sort(),
     }
+
+
+def listing_count(request, current, categories):
+    """What the filter drawer shows before its choices are applied: the number of
+    products the listing would show (its own count, as its paginator has it), the
+    button's words, and each option's count ({param: {value: count}})."""
+    product_filter, facets, _activities = filtered(request, current, categories)
+    count = facets["listing_total"]
+    if count is None:  # a range or a search: counted as the paginator counts
+        count = product_filter.qs.count()
+    options = {}
+    for facet in FACETS:
+        if facet.kind == "flag":
+            options[facet.param] = {"true": facets[facet.param]["1"]}
+        elif facet.kind == "choice":
+            options[facet.param] = facets[facet.param]
+    label = ngettext("Show %(counter)s product", "Show %(counter)s products", count)
+    return {"count": count, "label": label % {"counter": count}, "options": options}
 
 
 @require_safe
@@ -105,5 +145,41 @@ def product_detail(request, slug):
         f"product:{product.pk}",
         *(f"card:{other.pk}" for other in related),
     )
-    context = {"product": product, "related": related, "fragment_version": version}
-    return render(request, "catalog/product_detail.html", context)
+    context = {
+        "product": product,
+        "related": related,
+        "fragment_version": version,
+        **refused_choice(request, product),
+    }
+    response = render(request, "catalog/product_detail.html", context)
+    if CHOICE_PARAMETERS & request.GET.keys():
+        # One shopper's choice and the refusal it met: never kept for the next visitor.
+        patch_cache_control(response, private=True, no_cache=True)
+    return response
+
+
+def refusal_query(variant, quantity, message):
+    """The query string that brings a shopper back to the product page with their
+    choice and the refusal it met, shown beside it (see refused_choice)."""
+    refusal = signing.dumps(str(message), salt=REFUSAL_SALT)
+    return urlencode({"variante": variant.pk, "quantite": quantity, "refus": refusal})
+
+
+def refused_choice(request, product):
+    """The variant, quantity and refusal the cart sent this shopper back with (see
+    shop.views.cart_add): the form shows them again, the refusal beside the choice."""
+    chosen = {variant.pk: variant for variant in product.variants.all()}
+    try:
+        variant = chosen.get(int(request.GET.get("variante", "")))
+        quantity = int(request.GET.get("quantite", ""))
+    except ValueError:
+        return {}
+    try:
+        refusal = signing.loads(
+            request.GET.get("refus", ""), salt=REFUSAL_SALT, max_age=REFUSAL_MAX_AGE
+        )
+    except signing.BadSignature:
+        refusal = None
+    if variant is None or not 1 <= quantity <= 99:
+        return {}
+    return {"chosen_variant": variant.pk, "chosen_quantity": quantity, "refusal": refusal}

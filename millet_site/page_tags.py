@@ -16,6 +16,8 @@ changes those rows names the same tags, after the commit (docs/caching.md):
   event, a person or an expedition, and their links.
 - `stores`: the stores page. A store.
 - `pages`: the information pages. An information page.
+- `demo`: every kept page (the demo banner). A demo data row loaded or deleted
+  (pages.demo, which writes the banner's flag first).
 
 An order that takes units without selling anything out renews that product's page
 alone; one that sells a size out also renews the listings (their counts move) and
@@ -33,6 +35,7 @@ CATALOGUE = [
     "catalog.ProductImage",
     "catalog.Category",
     "catalog.Activity",
+    "catalog.SizeGuide",
 ]
 STORY = ["heritage.TimelineEvent", "heritage.Person", "heritage.Expedition"]
 
@@ -59,6 +62,7 @@ def stock_moved(sender, product_ids, moved, **kwargs):
 
 def connect():
     from catalog.signals import catalogue_changed, stock_changed
+    from pages.demo import demo_data_changed
 
     def on_save_and_delete(label, receiver):
         model = apps.get_model(label)
@@ -83,5 +87,6 @@ def connect():
             )
     on_save_and_delete("shop.Store", tagged("stores"))
     on_save_and_delete("pages.Page", tagged("pages"))
+    on_save_and_delete("pages.DemoData", demo_data_changed)
     stock_changed.connect(stock_moved, dispatch_uid="page-tags-stock")
     catalogue_changed.connect(catalogue_saved, dispatch_uid="page-tags-catalogue")

@@ -241,8 +241,9 @@ else:
     STRIPE_JS_URL = f"{LOCALSTRIPE_URL}/js.stripe.com/v3/"
 # Seconds a webhook's signature stays valid (Stripe's own default).
 STRIPE_WEBHOOK_TOLERANCE = env_int("STRIPE_WEBHOOK_TOLERANCE", 300)
-# Seconds the shop waits for the provider before telling the shopper to try again.
-STRIPE_TIMEOUT = env_int("STRIPE_TIMEOUT", 20)
+# Seconds the shop waits for each call to the provider before telling the shopper to try
+# again: a payment makes up to five calls, within the app server's 30-second limit.
+STRIPE_TIMEOUT = env_int("STRIPE_TIMEOUT", 5)
 # An unpaid card order holds its stock this long; then the worker cancels it and puts
 # the stock back.
 PAYMENT_HOLD_MINUTES = env_int("PAYMENT_HOLD_MINUTES", 30)

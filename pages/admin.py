@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 
-from pages.models import FOOTER_SLUGS, Page
+from pages.models import FOOTER_SLUGS, DemoData, Page
 
 
 # Plain TranslationAdmin, one field per language one below the other:
@@ -34,3 +34,16 @@ class PageAdmin(TranslationAdmin):
     @admin.display(description=_("left to complete"))
     def left_to_complete(self, page):
         return page.to_complete or "—"
+
+
+# The rows the demo fixtures load: staff delete them once real data has replaced the
+# demo's, and the banner saying the shop is a demonstration goes with the last one.
+@admin.register(DemoData)
+class DemoDataAdmin(admin.ModelAdmin):
+    list_display = ["fixture"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

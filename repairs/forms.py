@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from catalog.images import photo_reencode
 from catalog.models import Product
-from common.forms import FrenchPhoneField, FrenchPostcodeField
+from common.forms import TOO_LONG, FrenchPhoneField, FrenchPostcodeField, shop_errors
 from common.visible_text import VisibleTextForm
 from repairs.models import Status
 from repairs.services import MAX_PHOTOS, TRANSITIONS
@@ -39,13 +39,25 @@ class PhotosField(forms.FileField):
 
 
 class RepairRequestForm(VisibleTextForm):
-    name = forms.CharField(label=_("Full name"), max_length=120)
-    email = forms.EmailField(label=_("E-mail"))
+    name = forms.CharField(
+        label=_("Full name"),
+        max_length=120,
+        error_messages=shop_errors(_("Give your first and last name.")),
+    )
+    email = forms.EmailField(
+        label=_("E-mail"),
+        max_length=254,  # RepairRequest.email's
+        error_messages=shop_errors(
+            _("Give your e-mail address: we send the quote and news of the repair there."),
+            invalid=_("Enter a valid e-mail address, such as anne@example.org."),
+        ),
+    )
     phone = FrenchPhoneField(required=False)
     product = forms.CharField(
         label=_("Product from our catalogue"),
         max_length=120,
         required=False,
+        error_messages={"max_length": TOO_LONG},
         help_text=_("Start typing its name and pick it from the suggestions."),
         widget=forms.TextInput(attrs={"list": "catalogue-products", "autocomplete": "off"}),
     )
@@ -53,13 +65,23 @@ class RepairRequestForm(VisibleTextForm):
         label=_("Or describe the item"),
         max_length=200,
         required=False,
+        error_messages={"max_length": TOO_LONG},
         help_text=_("For older gear, e.g. “Red Millet pack from the 1990s”."),
     )
-    purchase_year = forms.IntegerField(label=_("Year of purchase"), required=False, min_value=1921)
+    purchase_year = forms.IntegerField(
+        label=_("Year of purchase"),
+        required=False,
+        min_value=1921,
+        error_messages={
+            "invalid": _("Enter the year in four digits, e.g. 2015."),
+            "min_value": _("Millet was founded in 1921: enter a year from 1921 on."),
+        },
+    )
     damage = forms.CharField(
         label=_("What is damaged?"),
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages=shop_errors(_("Describe the damage so that we can quote the repair.")),
         help_text=_("Where, how big, since when: the more we know, the better the quote."),
     )
     photos = PhotosField(
@@ -67,9 +89,15 @@ class RepairRequestForm(VisibleTextForm):
         required=False,
         help_text=_("JPEG, PNG or WebP, 10 MB each at most."),
     )
-    street = forms.CharField(label=_("Street and number"), max_length=200)
+    street = forms.CharField(
+        label=_("Street and number"),
+        max_length=200,
+        error_messages=shop_errors(_("Give your street and number: we send the item back there.")),
+    )
     postcode = FrenchPostcodeField()
-    city = forms.CharField(label=_("City"), max_length=100)
+    city = forms.CharField(
+        label=_("City"), max_length=100, error_messages=shop_errors(_("Give your city."))
+    )
 
     def clean_product(self):
         """The product whose name was typed or picked, or None when the field is empty."""
@@ -101,8 +129,18 @@ class RepairRequestForm(VisibleTextForm):
 
 
 class TrackingForm(VisibleTextForm):
-    reference = forms.CharField(label=_("Reference"), max_length=20)
-    email = forms.EmailField(label=_("E-mail used for the request"))
+    reference = forms.CharField(
+        label=_("Reference"),
+        max_length=20,
+        error_messages=shop_errors(_("Give the reference of your request, e.g. R-2026-00042.")),
+    )
+    email = forms.EmailField(
+        label=_("E-mail used for the request"),
+        error_messages=shop_errors(
+            _("Give the e-mail address of your request."),
+            invalid=_("Enter a valid e-mail address, such as anne@example.org."),
+        ),
+    )
 
     def clean_reference(self):
         return self.cleaned_data["reference"].strip().upper()

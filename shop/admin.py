@@ -67,11 +67,12 @@ def transition_action(status, description):
                         payment__order=order, reason=Refund.Reason.CANCELLATION
                     )
                 )
+                refunded = _("refunded to the card") if refunds else ""
                 modeladmin.log_change(
                     request,
                     order,
                     f"{before} → {order.get_status_display()}"
-                    + (f"; {_('refunded to the card')}: {refunds}" if refunds else ""),
+                    + (f"; {refunded}: {refunds}" if refunds else ""),
                 )
                 moved += 1
             except TransitionRefused as reason:

@@ -30,6 +30,22 @@ class CartLine:
         return self.variant.product.price * self.quantity
 
     @property
+    def variant_label(self):
+        """Size and colour as the order keeps them ("M / Bleu"), or "" for neither."""
+        return " / ".join(part for part in (self.variant.size, self.variant.colour) if part)
+
+    @property
+    def shortage(self):
+        """What changed, in a few words for a message that lists several lines, or None."""
+        if not self.variant.product.is_published:
+            return _("no longer sold")
+        if self.variant.stock == 0:
+            return _("sold out")
+        if self.variant.stock < self.quantity:
+            return _("only %(stock)s left") % {"stock": self.variant.stock}
+        return None
+
+    @property
     def problem(self):
         """Why this line cannot be bought as it is, or None."""
         if not self.variant.product.is_published:

@@ -5,10 +5,17 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from catalog.models import Variant
-from common.forms import FrenchPhoneField, FrenchPostcodeField
+from common.forms import TOO_LONG, FrenchPhoneField, FrenchPostcodeField, shop_errors
 from common.visible_text import VisibleTextForm
 from shop.cart import MAX_QUANTITY
 from shop.models import Order, Return, Store
+
+# The fields only home delivery uses, and what each says when left empty.
+ADDRESS_NEEDED = {
+    "street": _("Give your street and number for home delivery."),
+    "postcode": _("Give your postal code for home delivery."),
+    "city": _("Give your city for home delivery."),
+}
 
 
 class AddToCartForm(forms.Form):
@@ -28,15 +35,42 @@ class CartLineForm(forms.Form):
 
 
 class CheckoutForm(VisibleTextForm):
-    email = forms.EmailField(label=_("E-mail"))
-    name = forms.CharField(label=_("Full name"), max_length=120)
+    email = forms.EmailField(
+        label=_("E-mail"),
+        max_length=254,  # Order.email's
+        error_messages=shop_errors(
+            _("Give your e-mail address: we send the confirmation there."),
+            invalid=_("Enter a valid e-mail address, such as anne@example.org."),
+        ),
+    )
+    name = forms.CharField(
+        label=_("Full name"),
+        max_length=120,
+        error_messages=shop_errors(_("Give your first and last name.")),
+    )
     phone = FrenchPhoneField(required=False)
     delivery = forms.ChoiceField(
-        label=_("Delivery"), choices=Order.Delivery.choices, widget=forms.RadioSelect
+        label=_("Delivery"),
+        choices=Order.Delivery.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Choose home delivery or click and collect."),
+            "invalid_choice": _("Choose home delivery or click and collect."),
+        },
     )
-    street = forms.CharField(label=_("Street and number"), max_length=200, required=False)
+    street = forms.CharField(
+        label=_("Street and number"),
+        max_length=200,
+        required=False,
+        error_messages={"max_length": TOO_LONG},
+    )
     postcode = FrenchPostcodeField(required=False)
-    city = forms.CharField(label=_("City"), max_length=100, required=False)
+    city = forms.CharField(
+        label=_("City"),
+        max_length=100,
+        required=False,
+        error_messages={"max_length": TOO_LONG},
+    )
     store = forms.ModelChoiceField(
         label=_("Collection store"),
         queryset=Store.objects.none(),
@@ -51,6 +85,10 @@ class CheckoutForm(VisibleTextForm):
         choices=Order.Payment.choices,
         widget=forms.RadioSelect,
         initial=Order.Payment.CARD,
+        error_messages={
+            "required": _("Choose how you will pay."),
+            "invalid_choice": _("Choose how you will pay."),
+        },
     )
     accept_terms = forms.BooleanField(
         label=_("I accept the terms of sale."),
@@ -67,19 +105,22 @@ class CheckoutForm(VisibleTextForm):
         )
 
     def clean(self):
+        """Check the fields of the delivery chosen; the other choice's fields, hidden on the
+        page, never block the order (a postcode mistyped under home delivery before the
+        shopper switched to click and collect)."""
         data = super().clean()
         delivery = data.get("delivery")
         if delivery == Order.Delivery.HOME:
-            for name in ("street", "postcode", "city"):
+            self._forget("store")
+            for name, needed in ADDRESS_NEEDED.items():
                 if not data.get(name) and name not in self.errors:
-                    self.add_error(name, _("Needed for home delivery."))
+                    self.add_error(name, needed)
             data["store"] = None
-        elif (
-            delivery == Order.Delivery.COLLECT
-            and not data.get("store")
-            and "store" not in self.errors
-        ):
-            self.add_error("store", _("Choose the store where you will collect your order."))
+        elif delivery == Order.Delivery.COLLECT:
+            for name in ADDRESS_NEEDED:
+                self._forget(name)
+            if not data.get("store") and "store" not in self.errors:
+                self.add_error("store", _("Choose the store where you will collect your order."))
         if (
             data.get("payment_method") == Order.Payment.AT_STORE
             and delivery != Order.Delivery.COLLECT
@@ -88,6 +129,11 @@ class CheckoutForm(VisibleTextForm):
                 "payment_method", _("Paying at the store is only possible with click and collect.")
             )
         return data
+
+    def _forget(self, name):
+        """Drop the error of a field the delivery chosen does not use; it is left empty."""
+        if self._errors.pop(name, None) is not None:
+            self.cleaned_data[name] = None if name == "store" else ""
 
 
 class ReturnForm(VisibleTextForm):

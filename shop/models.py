@@ -260,6 +260,17 @@ class Order(models.Model):
         """The try that paid this order by card, if one did."""
         return self.paid_by
 
+    @property
+    def status_label(self):
+        """The status as the shopper reads it: an order paid at the store is not late, it is
+        to pay at collection."""
+        if (
+            self.status == self.Status.AWAITING_PAYMENT
+            and self.payment_method == self.Payment.AT_STORE
+        ):
+            return _("To pay at collection")
+        return self.get_status_display()
+
 
 class OrderLine(models.Model):
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines")

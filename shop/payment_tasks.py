@@ -28,7 +28,7 @@ def _again_later(task_function, attempt: int, **kwargs) -> bool:
 def payment_event_handle(*, event_id: str, attempt: int = 1) -> str:
     """Act on a webhook event once: the payment it names is read again from the
     provider and settled, so events that arrive twice or out of order change nothing."""
-    from shop.payments import PaymentUnavailable, payment_of_intent
+    from shop.payments import PaymentRefused, PaymentUnavailable, payment_of_intent
     from shop.services import order_payment_check
 
     event = PaymentEvent.objects.filter(event_id=event_id).first()
@@ -38,9 +38,10 @@ def payment_event_handle(*, event_id: str, attempt: int = 1) -> str:
         payment = payment_of_intent(event.intent_id) if event.intent_id else None
         if payment is not None:
             payment = order_payment_check(payment)
-    except PaymentUnavailable:
+    except (PaymentUnavailable, PaymentRefused):
+        # Left unhandled: asked again later, then by `manage.py payments_sweep`.
         if _again_later(payment_event_handle, attempt, event_id=event_id):
-            return "provider unreachable: asked again later"
+            return "provider unreachable or refusing: asked again later"
         raise
     outcome = f"payment {payment.get_status_display()}" if payment else "no payment of ours"
     PaymentEvent.objects.filter(pk=event.pk).update(handled_at=timezone.now(), outcome=outcome)
@@ -50,15 +51,16 @@ def payment_event_handle(*, event_id: str, attempt: int = 1) -> str:
 @task
 def order_hold_expire(*, order_id: int, attempt: int = 1) -> str:
     """The hold of an unpaid card order ends: release it (shop.services)."""
-    from shop.payments import PaymentUnavailable
-    from shop.services import order_hold_release
+    from shop.payments import PaymentRefused, PaymentUnavailable
+    from shop.services import TransitionRefused, order_hold_release
 
     order = Order.objects.filter(pk=order_id).first()
     if order is None:
         return "order deleted"
     try:
         return order_hold_release(order)
-    except PaymentUnavailable:
+    except (PaymentUnavailable, PaymentRefused, TransitionRefused):
+        # Left held: asked again later, then by `manage.py payments_sweep`.
         if _again_later(order_hold_expire, attempt, order_id=order_id):
             return "provider unreachable: asked again later"
         raise

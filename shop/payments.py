@@ -89,6 +89,8 @@ def _unavailable(error: Exception) -> PaymentUnavailable:
 def _sync(payment: Payment, intent) -> Payment:
     """Record on `payment` what the provider says of its intent."""
     payment.status = intent.status
+    # For the bank's check in the browser; never stored.
+    payment.client_secret = intent.client_secret
     error = intent.last_payment_error.to_dict() if intent.last_payment_error else {}
     if intent.status == Payment.Status.REQUIRES_PAYMENT_METHOD and error:
         payment.error = str(error.get("message") or error.get("code") or "")[:255]
@@ -108,7 +110,9 @@ def payment_start(*, order: Order, card_token: str, attempt: str) -> tuple[Payme
         with transaction.atomic():
             payment = Payment.objects.create(order=order, attempt=attempt, amount=order.total)
     except IntegrityError:
-        payment = Payment.objects.get(attempt=attempt, order=order)
+        payment = Payment.objects.filter(attempt=attempt, order=order).first()
+        if payment is None:  # a key of another order's page: no try of this one
+            raise PaymentRefused(_("This payment try is unknown. Try again.")) from None
         return payment_refresh(payment), ""
     _cancel_earlier(order, but=payment)
     client = provider()
@@ -140,8 +144,11 @@ def payment_start(*, order: Order, card_token: str, attempt: str) -> tuple[Payme
         payment.status = Payment.Status.REQUIRES_PAYMENT_METHOD
         payment.error = str(refusal.user_message or refusal.code or "")[:255]
         payment.save(update_fields=["customer_id", "status", "error", "updated_at"])
-        logger.info("Order %s: card refused (%s)", order.number, refusal.code)
-        return payment, decline_message(refusal.code)
+        # Stripe names the bank's reason (insufficient_funds…) apart from the code.
+        decline = getattr(refusal.error, "decline_code", None) if refusal.error else None
+        logger.info("Order %s: card refused (%s, %s)", order.number, refusal.code, decline)
+        known = decline if decline in DECLINES else refusal.code
+        return payment, decline_message(known)
     except stripe.InvalidRequestError as error:
         # A card token the provider does not know (expired, forged): nothing was charged.
         logger.warning("Order %s: the provider refused the request: %s", order.number, error)
@@ -225,7 +232,10 @@ def payment_of_intent(intent_id: str) -> Payment | None:
 
 
 def client_secret(payment: Payment) -> str:
-    """What Stripe.js needs to run the bank's check (3-D Secure) in the browser."""
+    """What Stripe.js needs to run the bank's check (3-D Secure) in the browser: from
+    the intent the shop last read, or read again."""
+    if getattr(payment, "client_secret", None):
+        return payment.client_secret
     try:
         return provider().v1.payment_intents.retrieve(payment.intent_id).client_secret
     except stripe.StripeError as error:
@@ -257,14 +267,24 @@ def refund_card(*, payment: Payment, amount: Decimal, reason: str, key: str, par
             params={
                 "payment_intent": payment.intent_id,
                 "amount": cents(amount),
-                "metadata": {"order": payment.order.number, "reason": reason},
+                "metadata": {"order": payment.order.number, "reason": reason, "key": key},
             },
-            options={"idempotency_key": f"refund-{key}"},
+            # The amount is in the key: a corrected amount is a new request, the same
+            # one again (a retried click) gets the first answer back.
+            options={"idempotency_key": f"refund-{key}-{cents(amount)}"},
         )
+    except (stripe.APIConnectionError, stripe.RateLimitError, stripe.APIError) as error:
+        logger.warning("Refund of %s € on %s unanswered: %s", amount, payment.intent_id, error)
+        raise PaymentUnavailable(
+            _(
+                "The payment service did not answer: the refund may or may not be made. "
+                "Check the payment in Stripe's dashboard before trying again."
+            )
+        ) from error
     except stripe.StripeError as error:
-        logger.warning("Refund of %s € on %s failed: %s", amount, payment.intent_id, error)
+        logger.warning("Refund of %s € on %s refused: %s", amount, payment.intent_id, error)
         raise PaymentRefused(
-            _("The payment service did not make the refund; nothing was changed. Try again.")
+            _("The payment service refused the refund; nothing was changed.")
         ) from error
     logger.info(
         "Order %s: refunded %s € (%s) on %s as %s",

@@ -189,8 +189,19 @@ def _mark_paid(order: Order, payment: Payment) -> None:
     order.status = Order.Status.PAID
     order.paid_at = timezone.now()
     order.paid_by = payment
+    # A try already under way when the shopper chose a transfer still paid by card.
+    order.payment_method = Order.Payment.CARD
     order.payment_due_by = None
-    order.save(update_fields=["status", "paid_at", "paid_by", "payment_due_by", "updated_at"])
+    order.save(
+        update_fields=[
+            "status",
+            "paid_at",
+            "paid_by",
+            "payment_method",
+            "payment_due_by",
+            "updated_at",
+        ]
+    )
     invoice_issue(order)
     enqueue_on_commit(order_emails_send, order_id=order.pk)
 
@@ -212,21 +223,11 @@ def order_settle(payment: Payment) -> Order:
         return order
     if order.paid_by_id == payment.pk:
         return order  # settled before (the webhook and the page both tell us)
-    if order.paid_at is not None:
-        # Paid already, by another try (two tabs, a lost answer and a retry) or by
-        # transfer: this money goes back at once.
-        if not payment.refunds.exists():
-            payments.refund_card(
-                payment=payment,
-                amount=payment.amount,
-                reason=Refund.Reason.DUPLICATE,
-                key=f"duplicate-{payment.pk}",
-            )
-        return order
-    if order.status == Order.Status.AWAITING_PAYMENT:
+    if order.status == Order.Status.AWAITING_PAYMENT and order.paid_at is None:
         _mark_paid(order, payment)
         logger.info("Order %s paid by card (%s)", order.number, payment.intent_id)
-    elif order.status == Order.Status.CANCELLED and order.hold_released_at is not None:
+        return order
+    if order.status == Order.Status.CANCELLED and order.hold_released_at is not None:
         lines = list(order.lines.exclude(variant=None))
         with transaction.atomic():
             kept = _take_stock(lines)
@@ -244,16 +245,26 @@ def order_settle(payment: Payment) -> Order:
             _mark_paid(order, payment)
             enqueue_on_commit(payment_email_send, order_id=order.pk, kind="late_kept")
             logger.info("Order %s paid after its release: stock taken again", order.number)
-        elif not payment.refunds.exists():
+            return order
+        if _refund_all(payment, Refund.Reason.LATE_PAYMENT):
             logger.info("Order %s paid after its release, stock gone: refunded", order.number)
-            payments.refund_card(
-                payment=payment,
-                amount=payment.amount,
-                reason=Refund.Reason.LATE_PAYMENT,
-                key=f"late-{payment.pk}",
-            )
             enqueue_on_commit(payment_email_send, order_id=order.pk, kind="late_refunded")
+        return order
+    # Whatever else: paid already (another try, two tabs, a transfer), cancelled by
+    # staff, no longer waiting for a card: the money goes back at once.
+    reason = Refund.Reason.DUPLICATE if order.paid_at else Refund.Reason.CANCELLATION
+    if _refund_all(payment, reason):
+        logger.info("Order %s: a payment it did not need is refunded", order.number)
     return order
+
+
+def _refund_all(payment: Payment, reason: str) -> bool:
+    """Send back what is left of `payment`; False if nothing was left."""
+    left = payments.refundable(payment)
+    if left <= 0:
+        return False
+    payments.refund_card(payment=payment, amount=left, reason=reason, key=f"all-{payment.pk}")
+    return True
 
 
 def order_pay_by_card(*, order: Order, card_token: str, attempt: str) -> tuple[Payment, str]:
@@ -370,6 +381,9 @@ def order_advance(*, order: Order, to_status: str) -> Order:
         allowed -= {Order.Status.READY, Order.Status.COLLECTED}
     else:
         allowed -= {Order.Status.SHIPPED}
+    if order.payment_method == Order.Payment.CARD and order.paid_by_id is None:
+        # Only the provider says a card order is paid (shop.services.order_settle).
+        allowed.discard(Order.Status.PAID)
     if to_status not in allowed:
         raise TransitionRefused(
             _("Order %(number)s cannot go from “%(from)s” to “%(to)s”.")
@@ -379,7 +393,7 @@ def order_advance(*, order: Order, to_status: str) -> Order:
                 "to": Order.Status(to_status).label,
             }
         )
-    if to_status == Order.Status.CANCELLED and order.payment_method == Order.Payment.CARD:
+    if to_status == Order.Status.CANCELLED and order.payments.exists():
         _refund_whole(order)
     if to_status == Order.Status.CANCELLED and not order.stock_returned:
         for line in order.lines.exclude(variant=None):
@@ -406,29 +420,17 @@ def order_advance(*, order: Order, to_status: str) -> Order:
 
 
 def _refund_whole(order: Order) -> None:
-    """Cancelling a card order closes its open tries at the provider and sends back
-    what is left of the payment that went through, if one did."""
+    """Cancelling an order closes its card tries still open at the provider and sends
+    back what is left of every card payment that went through."""
     try:
         for payment in order.payments.exclude(
             status__in=[Payment.Status.CANCELED, Payment.Status.SUCCEEDED]
         ):
             payments.payment_cancel(payment)
-    except payments.PaymentUnavailable as refusal:
+        for payment in order.payments.filter(status=Payment.Status.SUCCEEDED):
+            _refund_all(payment, Refund.Reason.CANCELLATION)
+    except (payments.PaymentUnavailable, payments.PaymentRefused) as refusal:
         raise TransitionRefused(str(refusal)) from refusal
-    paid = order.paid_by_card
-    if paid is None:
-        return
-    left = payments.refundable(paid)
-    if left > 0:
-        try:
-            payments.refund_card(
-                payment=paid,
-                amount=left,
-                reason=Refund.Reason.CANCELLATION,
-                key=f"cancel-{order.pk}",
-            )
-        except payments.PaymentRefused as refusal:
-            raise TransitionRefused(str(refusal)) from refusal
 
 
 # What identifies the shopper on an order, blanked by `order_anonymise`.

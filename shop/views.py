@@ -12,13 +12,15 @@ from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_ratelimit.core import is_ratelimited
 
+from catalog.views import refusal_query
 from common.csrf import same_origin_form
 from common.http import private_page
 from common.mail import enqueue_on_commit
@@ -73,6 +75,10 @@ def cart_add(request):
     _placed_from_this_cart(request, cart)
     refusal = cart.add(variant, quantity)
     if refusal:
+        if request.POST.get("next") == variant.product.get_absolute_url():
+            # Back to the product page, the choice kept and the refusal beside it.
+            query = refusal_query(variant, quantity, refusal.message)
+            return redirect(f"{variant.product.get_absolute_url()}?{query}#choice")
         messages.error(request, refusal.message)
         return _back(request, "shop:cart")
     messages.success(
@@ -147,6 +153,32 @@ def cart_view(request):
     return render(request, "shop/cart.html", context)
 
 
+def _changed_lines_message(lines, problem=None):
+    """Each line that can no longer be bought as it is, by product, size and colour, and
+    what changed ("Sac Trilogy 35 (M / Bleu): only 2 left"), one to a row.
+
+    `problem` is the line order_place refused, named alone if the cart, read again,
+    shows no change (the stock came back meanwhile)."""
+    changed = [
+        (line.product.name, line.variant_label, line.shortage) for line in lines if line.problem
+    ]
+    if not changed and problem is not None:
+        labels = {line.variant.pk: line.variant_label for line in lines}
+        changed = [(problem.name, labels.get(problem.variant_id, ""), problem.reason)]
+    rows = [
+        _("%(product)s (%(variant)s): %(change)s")
+        % {"product": name, "variant": label, "change": change}
+        if label
+        else _("%(product)s: %(change)s") % {"product": name, "change": change}
+        for name, label, change in changed
+    ]
+    return format_html(
+        "{}<br>{}",
+        _("These items changed since you put them in your cart:"),
+        format_html_join(mark_safe("<br>"), "{}", ((row,) for row in rows)),
+    )
+
+
 def _posted_checkout_key(request) -> str:
     """The checkout key the form carried, or "" if it carried none the shop could have made.
 
@@ -182,7 +214,7 @@ def checkout(request):
             messages.info(request, _("Your cart is empty."))
         return redirect("shop:cart")
     if any(line.problem for line in lines):
-        messages.error(request, _("Some items in your cart are no longer available as they were."))
+        messages.error(request, _changed_lines_message(lines))
         return redirect("shop:cart")
     form = CheckoutForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -214,11 +246,9 @@ def checkout(request):
                     language=request.LANGUAGE_CODE,
                 )
             except LineUnavailable as problem:
-                messages.error(
-                    request,
-                    _("%(product)s: %(reason)s Your cart is kept; please change it.")
-                    % {"product": problem.name, "reason": problem.reason},
-                )
+                # Another shopper took the last units meanwhile: the cart, read again,
+                # names every line that changed.
+                messages.error(request, _changed_lines_message(cart.lines(), problem))
                 return redirect("shop:cart")
             except TransitionRefused as problem:
                 form.add_error("store", str(problem))
@@ -230,6 +260,8 @@ def checkout(request):
     subtotal = sum((line.total for line in lines), Decimal("0.00"))
     context = {
         "form": form,
+        # The error summary's count: one per message, as it lists them.
+        "problems": sum(len(errors) for errors in form.errors.values()),
         "lines": lines,
         "checkout_key": cart.ensure_checkout_key(),
         "subtotal": subtotal,
@@ -257,6 +289,7 @@ def order_detail(request, token):
         "returns": returns,
         "return_deadline": deadline if can_return else None,
         "awaits_card_payment": order_awaits_card_payment(order),
+        "payment_processing": order.payments.filter(status=Payment.Status.PROCESSING).exists(),
         "refunds": order_refunds(order),
     }
     return render(request, "shop/order.html", context)
@@ -281,8 +314,9 @@ def _payment_csp(response):
     page talk to the provider's API."""
     js_origin = re.match(r"https?://[^/]+", settings.STRIPE_JS_URL)[0]
     config = {key: list(value) for key, value in settings.SECURE_CSP.items()}
-    config["script-src"] += [js_origin]
-    config["frame-src"] = [js_origin, "https://hooks.stripe.com"]
+    stripe_frames = ["https://*.js.stripe.com", "https://hooks.stripe.com"]
+    config["script-src"] += [js_origin, *(stripe_frames[:1] if not settings.STRIPE_LOCAL else [])]
+    config["frame-src"] = [js_origin, *(stripe_frames if not settings.STRIPE_LOCAL else [])]
     config["connect-src"] += [settings.STRIPE_API_BASE]
     response._csp_config = config
     return response
@@ -322,6 +356,10 @@ def order_pay(request, token):
         if request.method == "POST":
             return JsonResponse({"state": "closed", "redirect": order.get_absolute_url()})
         return redirect(order)
+    if request.method == "POST" and "application/json" not in request.headers.get("Accept", ""):
+        # Sent without the payment script (blocked, or JavaScript off): no card came.
+        messages.error(request, _("Paying by card needs JavaScript. You can pay by bank transfer."))
+        return redirect("shop:order_pay", token=order.token)
     if request.method == "POST":
         # Stolen cards are tried on shops by the hundred: a connection gets a few tries.
         if is_ratelimited(
@@ -345,13 +383,11 @@ def order_pay(request, token):
             payment, refusal = order_pay_by_card(
                 order=order, card_token=card_token, attempt=attempt
             )
+            return _payment_answer(order, payment, refusal=refusal)
         except payments.PaymentUnavailable as problem:
             return _payment_answer(order, refusal=str(problem), status=503)
         except payments.PaymentRefused as problem:
             return _payment_answer(order, refusal=str(problem), status=409)
-        except IntegrityError:
-            return _payment_answer(order, refusal=_("This try was already used. Try again."))
-        return _payment_answer(order, payment, refusal=refusal)
     context = {
         "order": order,
         "lines": list(order.lines.all()),
@@ -379,8 +415,12 @@ def order_pay_check(request, token):
         return _payment_answer(order, refusal=_("This payment try is unknown. Try again."))
     try:
         payment = order_payment_check(payment)
-    except payments.PaymentUnavailable as problem:
+        return _check_answer(order, payment)
+    except (payments.PaymentUnavailable, payments.PaymentRefused) as problem:
         return _payment_answer(order, refusal=str(problem), status=503)
+
+
+def _check_answer(order, payment):
     if payment.status == Payment.Status.REQUIRES_PAYMENT_METHOD:
         return _payment_answer(
             order,

@@ -23,7 +23,12 @@ if (form && typeof Stripe === "function") {
     const body = new FormData();
     body.append("csrfmiddlewaretoken", form.elements.csrfmiddlewaretoken.value);
     Object.entries(fields).forEach(([name, value]) => body.append(name, value));
-    const response = await fetch(url, { method: "POST", body, credentials: "same-origin" });
+    const response = await fetch(url, {
+      method: "POST",
+      body,
+      credentials: "same-origin",
+      headers: { Accept: "application/json" },
+    });
     return response.json();
   };
 
@@ -60,7 +65,14 @@ if (form && typeof Stripe === "function") {
         await post(form.action, { attempt: form.elements.attempt.value, card_token: token.id }),
       );
     } catch (problem) {
-      show(form.dataset.unreachable);
+      // The answer was lost: the card may have been charged. The order's page knows.
+      show(form.dataset.unconfirmed);
     }
   });
+} else if (form) {
+  // Stripe.js did not load (blocked or unreachable): say so rather than post nothing.
+  const error = form.querySelector("[data-payment-error]");
+  error.textContent = form.dataset.unreachable;
+  error.hidden = false;
+  form.querySelector("button[type=submit]").disabled = true;
 }

@@ -15,11 +15,15 @@ def test_choosing_a_colour_brings_its_picture_to_the_front(journey):
     pictures = page.locator(".product__gallery img")
     assert pictures.first.get_attribute("alt") == "Veste rouge, face"
 
-    page.get_by_role("radio", name="M · Noir").check()
+    # The colours are swatches (issue 31): each brings its picture and its sizes.
+    swatches = page.locator("[data-swatches]")
+    swatches.get_by_role("radio", name="Noir", exact=True).check()
     assert pictures.first.get_attribute("alt") == "Veste noire, face"
     assert pictures.count() == 3  # the others are still there, behind
+    page.get_by_role("radio", name="M · Noir").check()
 
-    page.get_by_role("radio", name="M · Rouge").check()
+    swatches.get_by_role("radio", name="Rouge", exact=True).check()
+    assert page.get_by_role("radio", name="M · Rouge").is_checked()
     assert [p.get_attribute("alt") for p in pictures.all()] == [
         "Veste rouge, face",
         "Veste rouge, dos",

@@ -16,7 +16,7 @@ def test_a_shopper_asks_for_a_sold_out_size_and_confirms_from_the_email(
     # The form carries no token (its page may come from the shared cache):
     # the browser's word on where it was sent from lets it through.
     page = journey.visit(product.get_absolute_url())
-    page.get_by_label("Taille et couleur épuisées").select_option(label="L · Noir")
+    page.get_by_label("Taille et couleur épuisées").select_option(label="L / Noir")
     page.get_by_role("textbox", name="E-mail").fill("lea@example.org")
     page.get_by_role("button", name="M’avertir").click()
     page.wait_for_url(f"**{product.get_absolute_url()}")

@@ -82,9 +82,9 @@ def test_the_product_can_be_picked_from_the_catalogue_and_is_prefilled_from_its_
         ({"product": "", "product_description": ""}, "product_description", "décrivez l’article"),
         ({"product": "Sac inventé"}, "product", "n’est pas dans notre catalogue"),
         ({"purchase_year": str(YEAR + 1)}, "purchase_year", "ne peut pas être dans le futur"),
-        ({"purchase_year": "1800"}, "purchase_year", "supérieure ou égale à 1921"),
+        ({"purchase_year": "1800"}, "purchase_year", "une année à partir de 1921"),
         ({"postcode": "380"}, "postcode", "cinq chiffres"),
-        ({"damage": ""}, "damage", "obligatoire"),
+        ({"damage": ""}, "damage", "Décrivez les dégâts"),
         ({"email": "paul"}, "email", "valide"),
     ],
 )

@@ -23,6 +23,9 @@ from tests.shop.factories import (
 
 pytestmark = pytest.mark.django_db
 
+# What the payment script asks for: the answer as JSON.
+JSON = {"Accept": "application/json"}
+
 
 def attempt():
     return secrets.token_urlsafe(24)
@@ -166,6 +169,7 @@ def test_the_provider_unreachable_charges_nothing_and_says_so(settings, client):
     response = client.post(
         reverse("shop:order_pay", kwargs={"token": order.token}),
         {"attempt": attempt(), "card_token": "tok_unreachable1"},
+        headers=JSON,
     )
 
     assert response.status_code == 503
@@ -179,7 +183,7 @@ def test_the_browser_cannot_declare_an_order_paid(provider, client):
     order = make_card_order()
     pay = reverse("shop:order_pay", kwargs={"token": order.token})
 
-    forged = client.post(pay, {"attempt": attempt(), "card_token": "tok_<script>"})
+    forged = client.post(pay, {"attempt": attempt(), "card_token": "tok_<script>"}, headers=JSON)
     unknown = client.post(
         reverse("shop:order_pay_check", kwargs={"token": order.token}), {"attempt": attempt()}
     )
@@ -235,7 +239,8 @@ def test_a_connection_gets_a_few_card_tries_an_hour(provider, client, settings):
     pay = reverse("shop:order_pay", kwargs={"token": order.token})
 
     answers = [
-        client.post(pay, {"attempt": attempt(), "card_token": "tok_unknown"}) for _ in range(21)
+        client.post(pay, {"attempt": attempt(), "card_token": "tok_unknown"}, headers=JSON)
+        for _ in range(21)
     ]
 
     # A token the provider never made: refused, nothing charged; then the order's own limit.
@@ -258,3 +263,31 @@ def test_an_order_gets_ten_card_tries(provider):
         order_pay_by_card(order=order, card_token=card_token(provider, CARD_OK), attempt=attempt())
     order.refresh_from_db()
     assert order.status == Order.Status.AWAITING_PAYMENT
+
+
+def test_a_try_key_of_another_order_is_refused_without_an_error(provider, client):
+    mine, theirs = make_card_order(), make_card_order()
+    key = attempt()
+    payments.payment_start(
+        order=theirs, card_token=card_token(provider, CARD_DECLINED), attempt=key
+    )
+
+    answer = client.post(
+        reverse("shop:order_pay", kwargs={"token": mine.token}),
+        {"attempt": key, "card_token": card_token(provider, CARD_OK)},
+        headers=JSON,
+    )
+
+    assert answer.status_code == 409 and answer.json()["state"] == "refused"
+    mine.refresh_from_db()
+    assert mine.status == Order.Status.AWAITING_PAYMENT
+
+
+def test_the_form_sent_without_its_script_says_a_card_needs_javascript(provider, client):
+    order = make_card_order()
+    pay = reverse("shop:order_pay", kwargs={"token": order.token})
+
+    response = client.post(pay, {"attempt": attempt()}, follow=True)
+
+    assert response.redirect_chain == [(pay, 302)]
+    assert "demande JavaScript" in response.text

@@ -5,17 +5,25 @@ refunded at once. Time is moved on by moving the hold and the queued task."""
 import datetime
 import secrets
 from decimal import Decimal
+from io import StringIO
 
 import pytest
 from django.core import mail
+from django.core.management import call_command
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from alerts.models import StockAlert
 from catalog.models import Variant
 from shop import payments
-from shop.models import Order, Payment, Refund
-from shop.services import order_advance, order_hold_release, order_settle
+from shop.models import Order, Payment, PaymentEvent, Refund
+from shop.services import (
+    TransitionRefused,
+    order_advance,
+    order_hold_release,
+    order_payment_switch,
+    order_settle,
+)
 from tests.shop.factories import CARD_OK, buy, card_token, make_card_order
 
 pytestmark = pytest.mark.django_db
@@ -187,3 +195,78 @@ def test_a_second_try_that_also_went_through_is_refunded(provider, on_commit):
     [refund] = Refund.objects.all()
     assert order.status == Order.Status.PAID
     assert refund.payment == second and refund.reason == Refund.Reason.DUPLICATE
+
+
+def test_staff_cancelling_while_a_payment_went_through_unseen_refund_it(provider, on_commit):
+    with on_commit():
+        order = make_card_order(price="70.00")
+    payment = pay_in_flight(provider, order)  # taken at the provider, not settled yet
+
+    order_advance(order=order, to_status=Order.Status.CANCELLED)
+    order_settle(payment)  # its webhook, arriving after
+
+    order.refresh_from_db()
+    [refund] = Refund.objects.all()
+    assert order.status == Order.Status.CANCELLED and order.paid_at is None
+    assert refund.payment == payment and refund.amount == payment.amount
+
+
+def test_staff_cannot_mark_a_card_order_paid(provider):
+    order = make_card_order()
+
+    with pytest.raises(TransitionRefused):
+        order_advance(order=order, to_status=Order.Status.PAID)
+
+
+def test_a_card_try_under_way_when_the_shopper_chose_a_transfer_pays_by_card(provider, on_commit):
+    with on_commit():
+        order = make_card_order()
+    order_payment_switch(order=order, method=Order.Payment.TRANSFER)
+
+    with on_commit():
+        order_settle(pay_in_flight_after_switch(provider, order))
+
+    order.refresh_from_db()
+    assert order.status == Order.Status.PAID
+    assert order.payment_method == Order.Payment.CARD and not Refund.objects.exists()
+
+
+def pay_in_flight_after_switch(provider, order):
+    Order.objects.filter(pk=order.pk).update(payment_method=Order.Payment.CARD)
+    payment = pay_in_flight(provider, order)
+    Order.objects.filter(pk=order.pk).update(payment_method=Order.Payment.TRANSFER)
+    return payment
+
+
+def test_the_sweep_catches_up_on_orders_and_events_left_behind(provider, on_commit, task_worker):
+    with on_commit():
+        order = make_card_order(quantity=1, stock=1)
+    Order.objects.filter(pk=order.pk).update(
+        payment_due_by=timezone.now() - datetime.timedelta(hours=3)
+    )
+    DBTaskResult.objects.all().delete()  # its task lost
+    event = PaymentEvent.objects.create(event_id="evt_left", type="payment_intent.succeeded")
+    PaymentEvent.objects.filter(pk=event.pk).update(
+        received_at=timezone.now() - datetime.timedelta(hours=1)
+    )
+
+    call_command("payments_sweep", stdout=StringIO())
+    task_worker.run()
+
+    order.refresh_from_db()
+    event.refresh_from_db()
+    assert order.status == Order.Status.CANCELLED and stock_of(order) == 1
+    assert event.handled_at is not None
+
+
+def test_a_refund_the_provider_does_not_answer_says_it_may_be_made(provider, on_commit, settings):
+    with on_commit():
+        order = make_card_order()
+    payment = pay_in_flight(provider, order)
+    settings.STRIPE_API_BASE = "http://127.0.0.1:9"
+
+    with pytest.raises(payments.PaymentUnavailable, match="Stripe"):
+        payments.refund_card(
+            payment=payment, amount=Decimal("1.00"), reason=Refund.Reason.RETURN, key="x"
+        )
+    assert not Refund.objects.exists()

@@ -189,4 +189,5 @@ def test_sizes_and_colours_are_shown_in_the_page_language_and_chosen_by_one_key(
 
     product_page = english_page(client, f"/en/produit/{jacket.slug}/")
     assert 'data-colour="Rouge"' in product_page
-    assert "10 years · Red" in product_page
+    # The size button, named with its colour for a screen reader.
+    assert '10 years</span><span class="visually-hidden"> · Red' in product_page

@@ -300,7 +300,11 @@ def test_the_retention_periods_come_from_the_settings(settings):
 
 def test_the_privacy_page_states_the_periods_the_purge_applies(settings):
     pages = json.loads((Path(settings.BASE_DIR) / "fixtures/pages.json").read_text())
-    (privacy,) = [p["fields"] for p in pages if p["fields"]["slug"] == "confidentialite"]
+    (privacy,) = [
+        p["fields"]
+        for p in pages
+        if p["model"] == "pages.page" and p["fields"]["slug"] == "confidentialite"
+    ]
 
     assert settings.ORDER_RETENTION_DAYS == 10 * 365
     assert "dix ans à compter de la commande" in privacy["body_fr"]
