@@ -2,8 +2,14 @@
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.core.exceptions import PermissionDenied
 from django.db import models
-from django.db.models import Count
+from django.db.models import Count, IntegerField, OuterRef, Subquery, Sum
+from django.db.models.functions import Coalesce
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -12,6 +18,14 @@ from import_export.admin import ImportExportMixin
 from import_export.formats.base_formats import CSV, XLSX
 from modeltranslation.admin import TranslationAdmin, TranslationStackedInline
 
+from catalog.admin_tools import (
+    PriceChangeForm,
+    PriceRefused,
+    VariantGeneratorForm,
+    price_changes,
+    product_prices_change,
+    variants_generate,
+)
 from catalog.facet_index import facet_index_refresh
 from catalog.images import make_renditions
 from catalog.models import Activity, Category, Product, ProductImage, SizeGuide, Variant
@@ -182,6 +196,7 @@ class ProductAdmin(CatalogImportExport, TranslationAdmin):
         "set_tier_expert",
         "mark_made_in_france",
         "unmark_made_in_france",
+        "change_prices",
     ]
     fieldsets = [
         (None, {"fields": ["name", "slug", "brand", "category", "activities", "audience"]}),
@@ -216,7 +231,111 @@ class ProductAdmin(CatalogImportExport, TranslationAdmin):
     ]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).with_total_stock()
+        # A subquery, not Sum() over the join: a search on variants__sku joins the
+        # variants again, and a joined sum would count each unit once per matching row.
+        stock = (
+            Variant.objects.filter(product=OuterRef("pk"))
+            .order_by()
+            .values("product")
+            .annotate(total=Sum("stock"))
+            .values("total")
+        )
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(total_stock=Coalesce(Subquery(stock, output_field=IntegerField()), 0))
+        )
+
+    def get_urls(self):
+        generate = path(
+            "<int:product_id>/variants/generate/",
+            self.admin_site.admin_view(self.generate_variants_view),
+            name="catalog_product_generate_variants",
+        )
+        return [generate, *super().get_urls()]
+
+    def generate_variants_view(self, request, product_id):
+        """Staff who may change products create the missing size × colour variants of
+        one product (`variants_generate`); those it already has are kept as they are."""
+        product = get_object_or_404(Product, pk=product_id)
+        if not self.has_change_permission(request, product):
+            raise PermissionDenied
+        form = VariantGeneratorForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            created = variants_generate(product=product, **form.cleaned_data)
+            if created:
+                skus = ", ".join(variant.sku for variant in created)
+                self.log_change(request, product, _("Variants generated: %s") % skus)
+            self.message_user(
+                request,
+                ngettext("%(count)s variant created.", "%(count)s variants created.", len(created))
+                % {"count": len(created)}
+                if created
+                else _("The product already has all these variants: none created."),
+                messages.SUCCESS if created else messages.WARNING,
+            )
+            return redirect("admin:catalog_product_change", product.pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Generate sizes and colours of %(product)s") % {"product": product},
+            "opts": self.opts,
+            "original": product,
+            "form": form,
+        }
+        return TemplateResponse(request, "admin/catalog/product/generate_variants.html", context)
+
+    @admin.action(description=_("Change the prices"), permissions=["change"])
+    def change_prices(self, request, queryset):
+        """Three steps on one page: the change, its preview (old → new price of each
+        product, nothing saved), then the confirmation that applies it all or none."""
+        products = list(queryset.order_by("name_fr"))
+        step = request.POST.get("step")
+        form = PriceChangeForm(request.POST if step else None)
+        if step in ("preview", "apply") and form.is_valid():
+            changes = price_changes(products, form)
+            refused = [product for product, _old, new in changes if new <= 0]
+            if refused:
+                form.add_error(
+                    None,
+                    ngettext(
+                        "This change brings the price of %(names)s to zero or below: "
+                        "choose a smaller one.",
+                        "This change brings the prices of %(names)s to zero or below: "
+                        "choose a smaller one.",
+                        len(refused),
+                    )
+                    % {"names": ", ".join(str(product) for product in refused)},
+                )
+            elif step == "apply":
+                try:
+                    count = product_prices_change(
+                        product_ids=[product.pk for product in products], form=form
+                    )
+                except PriceRefused:  # a price changed since the preview
+                    form.add_error(None, _("A price changed meanwhile: check the preview again."))
+                else:
+                    self.message_user(
+                        request,
+                        ngettext("%(count)s price changed.", "%(count)s prices changed.", count)
+                        % {"count": count},
+                        messages.SUCCESS,
+                    )
+                    return None
+            else:
+                return self._price_page(request, products, form, changes)
+        return self._price_page(request, products, form, None)
+
+    def _price_page(self, request, products, form, changes):
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Change the prices"),
+            "opts": self.opts,
+            "form": form,
+            "products": products,
+            "changes": changes,
+            "action_checkbox_name": ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/catalog/product/change_prices.html", context)
 
     @admin.display(description=_("image"))
     def picture(self, product):

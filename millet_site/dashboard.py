@@ -1,22 +1,31 @@
 """The admin's home page: what needs staff today, in a fixed number of queries.
 
-Each part is read only for staff allowed to view what it counts: today's
-orders and the 30 days of sales (one query), orders to prepare (one), repairs
-by workshop step (one), low stock (one).
+Each part is read only for staff allowed to view what it counts: the 30 days of
+paid orders (one query), the orders to prepare and awaiting payment (one), the
+card refunds (one), the returns to receive and to refund with the other refunds
+(one), repairs by workshop step with the accepted quotes (one), low stock (one).
+Every figure links to the admin list that shows its rows.
 """
 
 import datetime
 from decimal import Decimal
 
-from django.db.models import Count
+from django.db.models import Count, Q, Sum
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from catalog.models import Variant
 from repairs.models import RepairRequest, Status
-from shop.models import Order
+from shop.models import Order, Refund, Return
 
 SALES_DAYS = 30
-LOW_STOCK = 3
+# An order with a payment received: what the takings link lists (the cancelled left out).
+PAID_STATUSES = [
+    Order.Status.PAID,
+    Order.Status.READY,
+    Order.Status.SHIPPED,
+    Order.Status.COLLECTED,
+]
 LOW_STOCK_ROWS = 10
 
 # The sales chart, in SVG user units: one bar per day, drawn on the server.
@@ -28,19 +37,46 @@ AXIS_SPACE = 20  # below the bars, for the first and last dates
 
 def dashboard_context(user) -> dict:
     """The dashboard's figures for `user`; a part they may not view is None."""
+    # The product list's low-stock filter sets the threshold. Imported here: the admin
+    # modules load while the admin site (which imports this module) is being set up.
+    from catalog.admin import LOW_STOCK
+
     today = timezone.localdate()
+    since = today - datetime.timedelta(days=SALES_DAYS - 1)
     context = {
         "sales": None,
         "to_prepare": None,
+        "awaiting_payment": None,
+        "takings": None,
+        "returns": None,
         "repair_steps": None,
+        "accepted_quotes": None,
         "low_stock": None,
         "low_stock_limit": LOW_STOCK,
     }
     if user.has_perm("shop.view_order"):
         context["sales"] = sales_chart(today)
-        context["to_prepare"] = Order.objects.to_prepare().count()
+        context.update(
+            Order.objects.aggregate(
+                to_prepare=Count("pk", filter=Q(pk__in=Order.objects.to_prepare().values("pk"))),
+                awaiting_payment=Count("pk", filter=Q(status=Order.Status.AWAITING_PAYMENT)),
+            )
+        )
+        refunds = card_refunds(since) + other_refunds(since)
+        context["takings"] = {
+            "since": since,
+            "sales": context["sales"]["total"],
+            "refunds": refunds,
+            "net": context["sales"]["total"] - refunds,
+            "paid_statuses": ",".join(PAID_STATUSES),
+        }
+    if user.has_perm("shop.view_return"):
+        context["returns"] = Return.objects.aggregate(
+            to_receive=Count("pk", filter=Q(status=Return.Status.REQUESTED)),
+            to_refund=Count("pk", filter=Q(status=Return.Status.RECEIVED)),
+        )
     if user.has_perm("repairs.view_repairrequest"):
-        context["repair_steps"] = repair_steps()
+        context["repair_steps"], context["accepted_quotes"] = repair_steps()
     if user.has_perm("catalog.view_variant"):
         context["low_stock"] = list(
             Variant.objects.filter(product__is_published=True, stock__lte=LOW_STOCK)
@@ -50,10 +86,42 @@ def dashboard_context(user) -> dict:
     return context
 
 
+def card_refunds(since: datetime.date) -> Decimal:
+    """Money sent back to cards for the returns refunded since `since`. A cancelled or
+    duplicate payment's refund is left out: its order never counted as takings."""
+    total = Refund.objects.filter(
+        reason=Refund.Reason.RETURN, parcel__refunded_on__gte=since
+    ).aggregate(total=Sum("amount"))
+    return total["total"] or Decimal()
+
+
+def other_refunds(since: datetime.date) -> Decimal:
+    """Returns refunded by transfer or at the store since `since` (card ones are Refunds)."""
+    total = (
+        Return.objects.filter(refunded_on__gte=since, refund_amount__isnull=False)
+        .exclude(refund_method=Return.RefundMethod.CARD)
+        .aggregate(total=Sum("refund_amount"))
+    )
+    return total["total"] or Decimal()
+
+
+def paid_per_day(since: datetime.date):
+    """One row per day since `since` on which orders were paid: {"day", "orders", "revenue"}.
+    An order awaiting its transfer or its payment at the store is not takings yet."""
+    return (
+        Order.objects.sales()
+        .filter(paid_at__isnull=False, paid_at__date__gte=since)
+        .annotate(day=TruncDate("paid_at"))
+        .values("day")
+        .annotate(orders=Count("pk"), revenue=Sum("total"))
+        .order_by("day")
+    )
+
+
 def sales_chart(today: datetime.date) -> dict:
-    """The last SALES_DAYS days up to `today`, each with its orders, takings and bar."""
+    """The last SALES_DAYS days up to `today`, each with its paid orders, takings and bar."""
     since = today - datetime.timedelta(days=SALES_DAYS - 1)
-    rows = {row["day"]: row for row in Order.objects.daily_sales(since=since)}
+    rows = {row["day"]: row for row in paid_per_day(since)}
     days = []
     for offset in range(SALES_DAYS):
         day = since + datetime.timedelta(days=offset)
@@ -85,16 +153,26 @@ def sales_chart(today: datetime.date) -> dict:
     }
 
 
-def repair_steps() -> list[dict]:
-    """Open repair requests per workshop step, every step listed, in the workshop's order."""
-    counts = dict(
+def repair_steps() -> tuple[list[dict], int]:
+    """Open repair requests per workshop step, every step listed, in the workshop's order;
+    and the quotes the shoppers accepted that wait for the workshop to start."""
+    rows = (
         RepairRequest.objects.exclude(status=Status.CLOSED)
-        .values_list("status")
-        .annotate(count=Count("pk"))
+        .values("status")
+        .annotate(
+            count=Count("pk"),
+            accepted=Count("pk", filter=Q(quote_decision=RepairRequest.Decision.ACCEPTED)),
+        )
         .order_by()
     )
-    return [
-        {"status": status, "label": status.label, "count": counts.get(status.value, 0)}
+    counts = {row["status"]: row for row in rows}
+    steps = [
+        {
+            "status": status,
+            "label": status.label,
+            "count": counts.get(status.value, {}).get("count", 0),
+        }
         for status in Status
         if status != Status.CLOSED
     ]
+    return steps, counts.get(Status.QUOTED.value, {}).get("accepted", 0)

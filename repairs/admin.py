@@ -178,6 +178,9 @@ class RepairRequestAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False  # requests come from shoppers
 
+    def has_delete_permission(self, request, obj=None):
+        return False  # a repair's history stays, even erased
+
     def get_readonly_fields(self, request, obj=None):
         if obj is not None and obj.anonymised_at is not None:
             return [*self.readonly_fields, *PERSONAL_FIELDS]

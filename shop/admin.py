@@ -1,15 +1,28 @@
+import datetime
 from decimal import Decimal
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Sum
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.decorators import method_decorator
+from django.utils.formats import date_format
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
 from modeltranslation.admin import TranslationAdmin
 
 from common.admin_tools import ErasedFilter, erase_action
-from shop.models import Order, OrderLine, Payment, Refund, Return, ReturnLine, Store
+from shop.documents import print_packing_slips, print_pick_list
+from shop.models import Order, OrderLine, OrderNote, Payment, Refund, Return, ReturnLine, Store
 from shop.returns import ReturnRefused, refund_ceiling, return_receive, return_refund
 from shop.services import (
     PERSONAL_FIELDS,
@@ -17,6 +30,7 @@ from shop.services import (
     order_advance,
     order_anonymise,
     order_emails_resend,
+    order_next_statuses,
 )
 
 
@@ -52,6 +66,20 @@ class PaymentInline(admin.TabularInline):
         return False
 
 
+def log_step(modeladmin, request, order, before):
+    """Who moved `order`, from what to what, and any money it sent back, in its history."""
+    message = f"{before} → {order.get_status_display()}"
+    if order.status == Order.Status.SHIPPED and order.tracking_number:
+        message += f" ({order.get_carrier_display()} {order.tracking_number})"
+    refunds = ", ".join(
+        f"{refund.amount} € ({refund.provider_id})"
+        for refund in Refund.objects.filter(payment__order=order, reason=Refund.Reason.CANCELLATION)
+    )
+    if refunds:
+        message += f"; {_('refunded to the card')}: {refunds}"
+    modeladmin.log_change(request, order, message)
+
+
 def transition_action(status, description):
     @admin.action(description=description, permissions=["change"])
     def action(modeladmin, request, queryset):
@@ -59,21 +87,8 @@ def transition_action(status, description):
         for order in queryset:
             before = order.get_status_display()
             try:
-                order = order_advance(order=order, to_status=status)
-                # Who moved it, and any money it sent back, in the order's history.
-                refunds = ", ".join(
-                    f"{refund.amount} € ({refund.provider_id})"
-                    for refund in Refund.objects.filter(
-                        payment__order=order, reason=Refund.Reason.CANCELLATION
-                    )
-                )
-                refunded = _("refunded to the card") if refunds else ""
-                modeladmin.log_change(
-                    request,
-                    order,
-                    f"{before} → {order.get_status_display()}"
-                    + (f"; {refunded}: {refunds}" if refunds else ""),
-                )
+                order = order_advance(order=order, to_status=status, by=request.user)
+                log_step(modeladmin, request, order, before)
                 moved += 1
             except TransitionRefused as reason:
                 refused.append(str(reason))
@@ -141,54 +156,100 @@ class EmailSentFilter(admin.SimpleListFilter):
         return queryset
 
 
-class PreparationFilter(admin.SimpleListFilter):
-    """Orders waiting to be packed (`Order.objects.to_prepare()`), as the dashboard counts them."""
+# A transfer still unpaid after this many days is worth a reminder, or cancelling.
+PAYMENT_LATE_DAYS = 7
 
-    title = _("preparation")
+
+class PreparationFilter(admin.SimpleListFilter):
+    """What staff have to do: orders to pack (`Order.objects.to_prepare()`, as the dashboard
+    counts them), to hand over at the store, or whose payment is late."""
+
+    title = _("to do")
     parameter_name = "prepare"
 
     def lookups(self, request, model_admin):
-        return [("todo", _("To prepare"))]
+        return [
+            ("todo", _("To prepare")),
+            ("ready", _("Ready to collect")),
+            (
+                "late",
+                ngettext(
+                    "Awaiting payment for more than %(days)s day",
+                    "Awaiting payment for more than %(days)s days",
+                    PAYMENT_LATE_DAYS,
+                )
+                % {"days": PAYMENT_LATE_DAYS},
+            ),
+        ]
 
     def queryset(self, request, queryset):
-        if self.value() == "todo":
-            return queryset.to_prepare()
+        match self.value():
+            case "todo":
+                return queryset.to_prepare()
+            case "ready":
+                return queryset.filter(status=Order.Status.READY)
+            case "late":
+                since = timezone.now() - datetime.timedelta(days=PAYMENT_LATE_DAYS)
+                # Paying at the store is not late: the shopper pays when collecting.
+                return queryset.filter(
+                    status=Order.Status.AWAITING_PAYMENT, created_at__lt=since
+                ).exclude(payment_method=Order.Payment.AT_STORE)
         return queryset
+
+
+class OrderNoteInline(admin.StackedInline):
+    """Staff notes: written once, never changed or deleted."""
+
+    model = OrderNote
+    extra = 1
+    can_delete = False
+    fields = ["text", "author", "created_at"]
+    readonly_fields = ["author", "created_at"]
+
+    # Notes are part of the order: whoever may change it may add one, whoever may see it reads them.
+    def has_add_permission(self, request, obj=None):
+        return request.user.has_perm("shop.change_order")
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.has_perm("shop.view_order") or self.has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class ShipForm(forms.Form):
+    carrier = forms.ChoiceField(label=_("carrier"), choices=Order.Carrier.choices)
+    tracking_number = forms.CharField(label=_("tracking number"), max_length=64)
 
 
 @admin.register(Order)
 class OrderAdmin(admin.ModelAdmin):
-    list_display = [
-        "number",
-        "created_at",
-        "name",
-        "email",
-        "delivery",
-        "store",
-        "total",
-        "status",
-        "emailed",
-    ]
+    change_form_template = "admin/shop/order/change_form.html"
+    # Readable at 1,366 px: the e-mail, the store and the rest are on the order's page.
+    list_display = ["number", "created_at", "name", "total", "status", "delivery"]
     list_filter = [
-        "status",
         PreparationFilter,
+        "status",
         EmailSentFilter,
         "delivery",
         "payment_method",
         "store",
         ErasedFilter,
     ]
-    list_select_related = ["store"]
     search_fields = ["number", "email", "name"]
     date_hierarchy = "created_at"
-    inlines = [OrderLineInline, PaymentInline]
+    inlines = [OrderLineInline, PaymentInline, OrderNoteInline]
     readonly_fields = [
         "number",
         "status",
+        "carrier",
+        "tracking_number",
+        "handed_over_at",
         "paid_at",
         "payment_due_by",
         "hold_released_at",
         "card_refunds",
+        "returns",
         "subtotal",
         "delivery_fee",
         "total",
@@ -202,18 +263,35 @@ class OrderAdmin(admin.ModelAdmin):
         "updated_at",
         "anonymised_at",
     ]
-    fields = [
-        "number",
-        "status",
-        ("email", "name", "phone"),
-        ("street", "postcode", "city"),
-        ("delivery", "store", "payment_method"),
-        ("subtotal", "delivery_fee", "total"),
-        ("paid_at", "payment_due_by", "hold_released_at"),
-        "card_refunds",
-        "stock_returned",
-        ("confirmation_sent_at", "store_notified_at"),
-        ("created_at", "updated_at", "anonymised_at"),
+    fieldsets = [
+        (None, {"fields": ["number", "status", ("created_at", "updated_at")]}),
+        (
+            _("Shopper"),
+            {"fields": [("email", "name", "phone"), ("street", "postcode", "city")]},
+        ),
+        (
+            _("Delivery"),
+            {
+                "fields": [
+                    ("delivery", "store"),
+                    ("carrier", "tracking_number", "handed_over_at"),
+                    "stock_returned",
+                ]
+            },
+        ),
+        (
+            _("Payment"),
+            {
+                "fields": [
+                    ("payment_method", "paid_at"),
+                    ("subtotal", "delivery_fee", "total"),
+                    ("payment_due_by", "hold_released_at"),
+                ]
+            },
+        ),
+        (_("Returns and refunds"), {"fields": ["returns", "card_refunds"]}),
+        (_("E-mails"), {"fields": [("confirmation_sent_at", "store_notified_at")]}),
+        (None, {"fields": ["anonymised_at"]}),
     ]
     actions = [
         resend_confirmation,
@@ -223,6 +301,8 @@ class OrderAdmin(admin.ModelAdmin):
         transition_action(Order.Status.SHIPPED, _("Mark as shipped")),
         transition_action(Order.Status.COLLECTED, _("Mark as collected")),
         transition_action(Order.Status.CANCELLED, _("Cancel (puts the stock back)")),
+        print_packing_slips,
+        print_pick_list,
     ]
 
     @admin.display(description=_("card refunds"))
@@ -232,6 +312,28 @@ class OrderAdmin(admin.ModelAdmin):
             ", ".join(
                 f"{refund.amount} € · {refund.get_reason_display()} · {refund.provider_id}"
                 for refund in refunds
+            )
+            or "—"
+        )
+
+    @admin.display(description=_("returns"))
+    def returns(self, order):
+        parcels = order.returns.order_by("created_at")
+        return (
+            format_html_join(
+                mark_safe("<br>"),
+                '<a href="{}">{}</a> · {} · {}',
+                (
+                    (
+                        reverse("admin:shop_return_change", args=[parcel.pk]),
+                        date_format(timezone.localtime(parcel.created_at), "SHORT_DATE_FORMAT"),
+                        parcel.get_status_display(),
+                        f"{parcel.refund_amount} € ({parcel.get_refund_method_display()})"
+                        if parcel.refund_amount
+                        else _("not refunded yet"),
+                    )
+                    for parcel in parcels
+                ),
             )
             or "—"
         )
@@ -247,6 +349,84 @@ class OrderAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False  # orders come from the checkout
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # kept for the accounts; cancel instead
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is OrderNote:
+            for note in formset.save(commit=False):
+                note.author = request.user
+                note.save()
+            return
+        super().save_formset(request, form, formset, change)
+
+    def get_urls(self):
+        step = path(
+            "<int:order_id>/step/<str:status>/",
+            self.admin_site.admin_view(self.step_view),
+            name="shop_order_step",
+        )
+        return [step, *super().get_urls()]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        order = self.get_object(request, object_id)
+        if order is not None:
+            may_change = self.has_change_permission(request, order)
+            extra_context = {
+                **(extra_context or {}),
+                "steps": [
+                    (
+                        Order.Status(status),
+                        reverse("admin:shop_order_step", args=[order.pk, status]),
+                    )
+                    for status in order_next_statuses(order)
+                ]
+                if may_change
+                else [],
+                "ship_form": ShipForm(),
+                "timeline": LogEntry.objects.filter(
+                    content_type=ContentType.objects.get_for_model(Order),
+                    object_id=str(order.pk),
+                )
+                .select_related("user")
+                .order_by("action_time"),
+            }
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    @method_decorator(require_POST)
+    def step_view(self, request, order_id, status):
+        """Move the order one step on from its page (one click), as `order_advance` allows;
+        "shipped" needs the carrier and the tracking number. Logged with who did it."""
+        order = get_object_or_404(Order, pk=order_id)
+        if not self.has_change_permission(request, order):
+            raise PermissionDenied
+        if status not in Order.Status.values:
+            raise Http404
+        back = redirect("admin:shop_order_change", order.pk)
+        extra = {}
+        if status == Order.Status.SHIPPED:
+            form = ShipForm(request.POST)
+            if not form.is_valid():
+                self.message_user(
+                    request, _("Give the carrier and the tracking number."), messages.ERROR
+                )
+                return back
+            extra = form.cleaned_data
+        before = order.get_status_display()
+        try:
+            order = order_advance(order=order, to_status=status, by=request.user, **extra)
+        except TransitionRefused as reason:
+            self.message_user(request, str(reason), messages.ERROR)
+            return back
+        log_step(self, request, order, before)
+        self.message_user(
+            request,
+            _("Order %(number)s is now “%(status)s”.")
+            % {"number": order.number, "status": order.get_status_display()},
+            messages.SUCCESS,
+        )
+        return back
 
 
 class ReturnLineInline(admin.TabularInline):

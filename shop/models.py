@@ -1,8 +1,9 @@
 """Stores, orders and their lines."""
 
 import secrets
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
+from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Count, Q, Sum
@@ -158,6 +159,13 @@ class Order(models.Model):
         COLLECTED = "collected", _("Collected")
         CANCELLED = "cancelled", _("Cancelled")
 
+    class Carrier(models.TextChoices):
+        COLISSIMO = "colissimo", "Colissimo"
+        CHRONOPOST = "chronopost", "Chronopost"
+        DPD = "dpd", "DPD"
+        MONDIAL_RELAY = "mondial_relay", "Mondial Relay"
+        OTHER = "other", _("Other carrier")
+
     number = models.CharField(_("number"), max_length=20, unique=True, editable=False)
     token = models.CharField(max_length=40, unique=True, default=new_token, editable=False)
     # The one-time key of the checkout form that placed this order: a second
@@ -226,6 +234,12 @@ class Order(models.Model):
     # When the goods left us: shipped, or collected at the store. The 14 days to
     # withdraw from the purchase count from the shopper's receipt (shop.returns).
     handed_over_at = models.DateTimeField(_("shipped or collected"), null=True, editable=False)
+    carrier = models.CharField(
+        _("carrier"), max_length=20, choices=Carrier, blank=True, editable=False
+    )
+    tracking_number = models.CharField(
+        _("tracking number"), max_length=64, blank=True, editable=False
+    )
 
     objects = OrderQuerySet.as_manager()
 
@@ -261,6 +275,12 @@ class Order(models.Model):
         return self.paid_by
 
     @property
+    def tracking_url(self):
+        """Where the shopper follows the parcel ("" for a carrier we have no page of)."""
+        url = TRACKING_URLS.get(self.carrier)
+        return url.format(quote(self.tracking_number)) if url and self.tracking_number else ""
+
+    @property
     def status_label(self):
         """The status as the shopper reads it: an order paid at the store is not late, it is
         to pay at collection."""
@@ -270,6 +290,40 @@ class Order(models.Model):
         ):
             return _("To pay at collection")
         return self.get_status_display()
+
+
+# Where the shopper follows a parcel, by carrier; none for "other".
+TRACKING_URLS = {
+    Order.Carrier.COLISSIMO: "https://www.laposte.fr/outils/suivre-vos-envois?code={}",
+    Order.Carrier.CHRONOPOST: "https://www.chronopost.fr/tracking-no-cms/suivi-page?listeNumerosLT={}",
+    Order.Carrier.DPD: "https://trace.dpd.fr/fr/trace/{}",
+    Order.Carrier.MONDIAL_RELAY: "https://www.mondialrelay.fr/suivi-de-colis/?numeroExpedition={}",
+}
+
+
+class OrderNote(models.Model):
+    """A staff member's note on an order, kept as written."""
+
+    order = models.ForeignKey(
+        Order, verbose_name=_("order"), on_delete=models.CASCADE, related_name="notes"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("author"),
+        on_delete=models.PROTECT,
+        related_name="order_notes",
+        editable=False,
+    )
+    text = models.TextField(_("note"), max_length=2000)
+    created_at = models.DateTimeField(_("written"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("staff note")
+        verbose_name_plural = _("staff notes")
+        ordering = ["created_at"]
+
+    def __str__(self):
+        return f"{self.order} · {self.created_at:%Y-%m-%d %H:%M}"
 
 
 class OrderLine(models.Model):

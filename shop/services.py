@@ -19,7 +19,12 @@ from shop.cart import totals
 from shop.invoices import invoice_issue
 from shop.models import Order, OrderLine, Payment, Refund, Store, new_token
 from shop.payment_tasks import order_hold_expire, payment_email_send
-from shop.tasks import order_emails_send, order_shipped_email_send
+from shop.tasks import (
+    STATUS_EMAILS,
+    order_emails_send,
+    order_shipped_email_send,
+    order_status_email_send,
+)
 
 logger = logging.getLogger("shop.payments")
 
@@ -363,14 +368,8 @@ TRANSITIONS = {
 }
 
 
-@transaction.atomic
-def order_advance(*, order: Order, to_status: str) -> Order:
-    """Move `order` to `to_status` if the move is allowed; cancelling puts the stock back once.
-
-    A click-and-collect order paid at the store may go to "ready" before it is
-    paid; it is paid when collected. Home deliveries are shipped, never collected.
-    """
-    order = Order.objects.select_for_update().get(pk=order.pk)
+def order_next_statuses(order: Order) -> list[str]:
+    """The statuses `order` may move to next, in the order of Order.Status."""
     allowed = set(TRANSITIONS[order.status])
     if (
         order.payment_method == Order.Payment.AT_STORE
@@ -384,7 +383,30 @@ def order_advance(*, order: Order, to_status: str) -> Order:
     if order.payment_method == Order.Payment.CARD and order.paid_by_id is None:
         # Only the provider says a card order is paid (shop.services.order_settle).
         allowed.discard(Order.Status.PAID)
-    if to_status not in allowed:
+    return [status for status in Order.Status if status in allowed]
+
+
+@transaction.atomic
+def order_advance(
+    *,
+    order: Order,
+    to_status: str,
+    carrier: str = "",
+    tracking_number: str = "",
+    by=None,
+) -> Order:
+    """Move `order` to `to_status` if the move is allowed; cancelling puts the stock back once.
+
+    A click-and-collect order paid at the store may go to "ready" before it is
+    paid; it is paid when collected. Home deliveries are shipped, never collected,
+    with the `carrier` and `tracking_number` staff give. `by` is the staff member
+    who moved it (None for the worker).
+
+    The shopper is told of each step by one e-mail, enqueued when the move
+    commits: a status is never entered twice, so neither is its e-mail sent twice.
+    """
+    order = Order.objects.select_for_update().get(pk=order.pk)
+    if to_status not in order_next_statuses(order):
         raise TransitionRefused(
             _("Order %(number)s cannot go from “%(from)s” to “%(to)s”.")
             % {
@@ -404,18 +426,33 @@ def order_advance(*, order: Order, to_status: str) -> Order:
         )
     if to_status in (Order.Status.SHIPPED, Order.Status.COLLECTED):
         order.handed_over_at = timezone.now()
+    if to_status == Order.Status.SHIPPED:
+        order.carrier = carrier
+        order.tracking_number = tracking_number.strip()
     if to_status == Order.Status.PAID or (
         to_status == Order.Status.COLLECTED and order.paid_at is None
     ):
         order.paid_at = timezone.now()  # a transfer received, or paid at the store
     order.status = to_status
     order.save(
-        update_fields=["status", "stock_returned", "handed_over_at", "paid_at", "updated_at"]
+        update_fields=[
+            "status",
+            "stock_returned",
+            "handed_over_at",
+            "paid_at",
+            "carrier",
+            "tracking_number",
+            "updated_at",
+        ]
     )
     if order.paid_at is not None and to_status != Order.Status.CANCELLED:
         invoice_issue(order)
     if to_status == Order.Status.SHIPPED:
         enqueue_on_commit(order_shipped_email_send, order_id=order.pk)  # with the invoice
+    elif to_status in STATUS_EMAILS:
+        enqueue_on_commit(order_status_email_send, order_id=order.pk, status=to_status)
+    if by is not None:
+        logger.info("Order %s moved to %s by %s", order.number, to_status, by.get_username())
     return order
 
 

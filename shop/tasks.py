@@ -137,3 +137,68 @@ def return_email_send(*, return_id: int, step: str, attempt: int = 1) -> str:
     send_or_retry(message, task=return_email_send, attempt=attempt, return_id=return_id, step=step)
     Return.objects.filter(pk=parcel.pk).update(**{marker: timezone.now()})
     return step
+
+
+STATUS_EMAILS = {
+    # status: (subject, template); "shipped" has its own e-mail, with the invoice.
+    Order.Status.PAID: (
+        _("We received the payment of order %(number)s"),
+        "shop/emails/status_paid",
+    ),
+    Order.Status.READY: (
+        _("Your order %(number)s is ready for collection"),
+        "shop/emails/status_ready",
+    ),
+    Order.Status.CANCELLED: (
+        _("Your order %(number)s is cancelled"),
+        "shop/emails/status_cancelled",
+    ),
+}
+
+
+def _cancelled_money(order: Order) -> tuple[str, object]:
+    """What became of the money of a cancelled order: (how, card refunds total)."""
+    from shop.models import Refund
+
+    refunds = Refund.objects.filter(payment__order=order, reason=Refund.Reason.CANCELLATION)
+    refunded = sum((refund.amount for refund in refunds), 0)
+    if refunded:
+        return "card", refunded
+    if order.paid_at is None:
+        return "nothing", 0
+    return "staff", order.total
+
+
+@task
+def order_status_email_send(*, order_id: int, status: str, attempt: int = 1) -> str:
+    """E-mail the shopper that their order reached `status` (paid, ready, cancelled).
+
+    Enqueued once, by shop.services.order_advance, when the move commits. A card
+    order is confirmed when paid (order_emails_send), and a card order cancelled
+    at the end of its hold is told so by its own e-mail: neither gets this one.
+    """
+    order = Order.objects.select_related("store").filter(pk=order_id).first()
+    if order is None:
+        return "order deleted"
+    if order.anonymised_at is not None:
+        return "details erased: nothing sent"
+    if status == Order.Status.PAID and order.paid_by_id is not None:
+        return "paid by card: the confirmation says so"
+    if status == Order.Status.CANCELLED and order.hold_released_at is not None:
+        return "released unpaid: its own e-mail says so"
+    subject, template = STATUS_EMAILS[status]
+    context = {"order": order, "store": order.store, "site_url": settings.SITE_URL}
+    if status == Order.Status.CANCELLED:
+        context["money"], context["refunded"] = _cancelled_money(order)
+    message = render_email(
+        subject=subject,
+        subject_values={"number": order.number},
+        template=template,
+        context=context,
+        to=[order.email],
+        language=order.language,
+    )
+    send_or_retry(
+        message, task=order_status_email_send, attempt=attempt, order_id=order_id, status=status
+    )
+    return status

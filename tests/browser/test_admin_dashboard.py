@@ -1,5 +1,7 @@
 from django.contrib.auth.models import User
+from django.utils import timezone
 
+from shop.models import Order
 from tests.factories import NO_BREAK, make_variant
 from tests.shop.factories import make_order, make_store
 
@@ -7,8 +9,11 @@ from tests.shop.factories import make_order, make_store
 def test_staff_land_on_the_dashboard_and_read_the_sales_as_a_chart_or_a_table(journey):
     User.objects.create_superuser("chef", "chef@millet.example", "montagne-1921")
     store = make_store()
-    make_order(price="79.90", store=store)
-    make_order(price="20.00", store=store)
+    orders = [make_order(price="79.90", store=store), make_order(price="20.00", store=store)]
+    # The chart counts paid orders only.
+    Order.objects.filter(pk__in=[order.pk for order in orders]).update(
+        status=Order.Status.PAID, paid_at=timezone.now()
+    )
     make_variant(stock=1)
     journey.page.set_viewport_size({"width": 1366, "height": 768})
 
