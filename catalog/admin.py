@@ -16,20 +16,37 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, ngettext_lazy
 from import_export.admin import ImportExportMixin
 from import_export.formats.base_formats import CSV, XLSX
+from import_export.forms import SelectableFieldsExportForm
 from modeltranslation.admin import TranslationAdmin, TranslationStackedInline
 
 from catalog.admin_tools import (
+    ImageColourForm,
+    MissingEnglishColumn,
+    MissingEnglishFilter,
     PriceChangeForm,
     PriceRefused,
+    VariantFormSet,
     VariantGeneratorForm,
+    VariantRowForm,
+    listed_name_change,
     price_changes,
     product_prices_change,
     variants_generate,
+    with_lists,
 )
 from catalog.facet_index import facet_index_refresh
 from catalog.images import make_renditions
-from catalog.models import Activity, Category, Product, ProductImage, SizeGuide, Variant
-from catalog.resources import ProductResource, VariantResource
+from catalog.models import (
+    Activity,
+    Category,
+    Colour,
+    Product,
+    ProductImage,
+    Size,
+    SizeGuide,
+    Variant,
+)
+from catalog.resources import ProductResource, VariantResource, column_label
 from catalog.signals import catalogue_changed
 
 LOW_STOCK = 5
@@ -80,11 +97,11 @@ def thumbnail(image, size=64):
 
 
 @admin.register(Category)
-class CategoryAdmin(TranslationAdmin):
-    list_display = ["name", "parent", "position", "product_count"]
+class CategoryAdmin(MissingEnglishColumn, TranslationAdmin):
+    list_display = ["name", "parent", "position", "product_count", "english_gaps"]
     list_select_related = ["parent"]
     list_editable = ["position"]
-    list_filter = ["parent"]
+    list_filter = ["parent", MissingEnglishFilter]
     search_fields = ["name_fr", "name_en", "slug"]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["parent"]
@@ -124,29 +141,126 @@ class SizeGuideAdmin(TranslationAdmin):
         return len(guide.rows())
 
 
-class VariantInline(TranslationStackedInline):
+class VariantChoiceAdmin(admin.ModelAdmin):
+    """The sizes or colours staff keep: variants and pictures choose from them. A name
+    changed here changes on every variant (and picture) that bears it."""
+
+    list_display = ["name", "name_en", "position"]
+    list_editable = ["name_en", "position"]
+    search_fields = ["name", "name_en"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and {"name", "name_en"} & set(form.changed_data):
+            old_name = form.initial.get("name", obj.name)
+            count = listed_name_change(choice=obj, old_name=old_name)
+            if count:
+                self.message_user(
+                    request,
+                    ngettext(
+                        "%(count)s product now shows the new name.",
+                        "%(count)s products now show the new name.",
+                        count,
+                    )
+                    % {"count": count},
+                    messages.SUCCESS,
+                )
+
+
+@admin.register(Size)
+class SizeAdmin(VariantChoiceAdmin):
+    pass
+
+
+@admin.register(Colour)
+class ColourAdmin(VariantChoiceAdmin):
+    pass
+
+
+class VariantInline(admin.TabularInline):
+    """One line per variant: its SKU, size and colour from the lists, its stock."""
+
     model = Variant
+    form = VariantRowForm
+    formset = VariantFormSet
+    template = "admin/catalog/product/variant_inline.html"
     extra = 1
-    fields = ["sku", "size", "colour", "stock", "position"]
+    fields = ["sku", "size_choice", "colour_choice", "stock"]
+
+    def get_formset(self, request, obj=None, **kwargs):
+        return super().get_formset(request, obj, form=with_lists(self.form), **kwargs)
 
 
 class ProductImageInline(TranslationStackedInline):
     model = ProductImage
+    form = ImageColourForm
     extra = 1
-    fields = ["preview", "image", "alt_text", "colour", "position"]
+    fields = ["preview", "image", "alt_text", "colour_choice", "position"]
     readonly_fields = ["preview"]
     formfield_overrides = IMAGE_WIDGET
+
+    def get_formset(self, request, obj=None, **kwargs):
+        return super().get_formset(request, obj, form=with_lists(self.form), **kwargs)
 
     @admin.display(description=_("preview"))
     def preview(self, image):
         return thumbnail(image if image.pk else None, size=96)
 
 
+class CatalogExportForm(SelectableFieldsExportForm):
+    """The columns to export, labelled in the shop's words with the file's column name;
+    its "select all" box works through static/js/admin-import-export.js, since the
+    Content Security Policy refuses the library's inline handler."""
+
+    def _get_field_label(self, resource, field_name):
+        column = resource.fields[field_name].column_name
+        return f"{column_label(resource._meta.model, column)} ({column})"
+
+    @property
+    def media(self):
+        return forms.Media(js=["js/admin-import-export.js"])
+
+
 class CatalogImportExport(ImportExportMixin):
-    """Import and export buttons on a list: CSV or XLSX, a preview row by row, then all
-    rows or none (catalog/resources.py)."""
+    """Import and export buttons on a list: CSV or XLSX, a preview of the rows that
+    change (old → new), then all rows or none (catalog/resources.py)."""
 
     formats = [CSV, XLSX]
+    export_form_class = CatalogExportForm
+
+    def import_action(self, request, **kwargs):
+        """The library's import page, told in the shop's words: the columns by their
+        labels, and the preview cut down to the rows that change."""
+        response = super().import_action(request, **kwargs)
+        context = response.context_data
+        resource = self.get_import_resource_classes(request)[0]
+        columns = resource.columns()
+        labels = dict(columns)
+        context["columns"] = columns
+        context["fields_list"] = [
+            (resource.get_display_name(), [f"{label} ({column})" for column, label in columns])
+        ]
+        result = context.get("result")
+        if result is None:
+            return response
+        attributes = {
+            field.attribute: field.column_name for field in resource().get_import_fields()
+        }
+        context["invalid_rows"] = [
+            {
+                "number": row.number,
+                "errors": [
+                    (labels.get(attributes.get(name, name), name), messages)
+                    for name, messages in row.field_specific_errors.items()
+                ],
+                "other_errors": row.non_field_specific_errors,
+                "values": row.values,
+            }
+            for row in result.invalid_rows
+        ]
+        context["changed_rows"] = [row for row in result.valid_rows() if row.import_type != "skip"]
+        context["unchanged_count"] = result.totals["skip"]
+        return response
 
     def get_import_data_kwargs(self, **kwargs):
         # The confirmed import, like its preview, saves nothing if one row is invalid.
@@ -154,7 +268,7 @@ class CatalogImportExport(ImportExportMixin):
 
 
 @admin.register(Product)
-class ProductAdmin(CatalogImportExport, TranslationAdmin):
+class ProductAdmin(CatalogImportExport, MissingEnglishColumn, TranslationAdmin):
     resource_classes = [ProductResource]
     # Eight narrow columns fit a 1,366 px screen beside the menu and the filters
     # (static/css/admin.css); made in France is a filter, the home page
@@ -169,6 +283,9 @@ class ProductAdmin(CatalogImportExport, TranslationAdmin):
         "stock",
         "is_published",
     ]
+    # Listing what is left to translate: what each product misses takes the place
+    # of the shop's columns, so the list still fits 1,366 px.
+    translation_display = ["picture", "name", "category", "is_published", "english_gaps"]
     list_display_links = ["picture", "name"]
     list_select_related = ["category", "cover"]
     list_filter = [
@@ -179,6 +296,7 @@ class ProductAdmin(CatalogImportExport, TranslationAdmin):
         "made_in_france",
         "is_published",
         StockFilter,
+        MissingEnglishFilter,
     ]
     search_fields = ["name_fr", "name_en", "slug", "variants__sku"]
     search_help_text = _("Search by name or SKU.")
@@ -245,6 +363,11 @@ class ProductAdmin(CatalogImportExport, TranslationAdmin):
             .get_queryset(request)
             .annotate(total_stock=Coalesce(Subquery(stock, output_field=IntegerField()), 0))
         )
+
+    def get_list_display(self, request):
+        if request.GET.get(MissingEnglishFilter.parameter_name) == "manque":
+            return self.translation_display
+        return super().get_list_display(request)
 
     def get_urls(self):
         generate = path(
@@ -457,14 +580,19 @@ class ProductAdmin(CatalogImportExport, TranslationAdmin):
 
 
 @admin.register(Variant)
-class VariantAdmin(CatalogImportExport, TranslationAdmin):
+class VariantAdmin(CatalogImportExport, admin.ModelAdmin):
     resource_classes = [VariantResource]
+    form = VariantRowForm
+    fields = ["product", "sku", "size_choice", "colour_choice", "stock", "position"]
     list_display = ["sku", "product", "size", "colour", "stock"]
     list_select_related = ["product"]
     list_editable = ["stock"]
     list_filter = ["product__category", "product__brand"]
     search_fields = ["sku", "product__name_fr", "product__name_en"]
     autocomplete_fields = ["product"]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        return super().get_form(request, obj, change, form=with_lists(self.form), **kwargs)
 
     def get_changelist_form(self, request, **kwargs):
         return StockCellForm

@@ -1,17 +1,20 @@
-"""The catalogue admin's tools: the size × colour variant generator and the bulk price
-change, each a form and the service it calls."""
+"""The catalogue admin's tools: the sizes and colours staff keep and the forms that
+choose from them, the size × colour variant generator, the bulk price change, and the
+"missing English" filter and column; each a form and the service it calls."""
 
 from decimal import ROUND_HALF_UP, Decimal
 
 from django import forms
+from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone
-from django.utils.text import slugify
+from django.utils.text import capfirst, slugify
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.translator import translator
 
-from catalog.models import Product, Variant, stock_flags_refresh
+from catalog.models import Colour, Product, ProductImage, Size, Variant, stock_flags_refresh
 from catalog.signals import catalogue_changed
 
 CENT = Decimal("0.01")
@@ -19,36 +22,180 @@ CENT = Decimal("0.01")
 ONE_SIZE = "U"
 
 
-def names(text):
-    """`"S, M, , m"` as `["S", "M"]`: trimmed, empty ones and repeats dropped."""
-    kept = {}
-    for name in text.split(","):
-        name = " ".join(name.split())
-        if name and name.casefold() not in kept:
-            kept[name.casefold()] = name
-    return list(kept.values())
+LISTS = {"size": Size, "colour": Colour}
+
+
+def staff_list(model):
+    """A list staff keep (sizes or colours) in its order, as `{French name: English
+    name or None}` (one query)."""
+    return {name: english or None for name, english in model.objects.values_list("name", "name_en")}
+
+
+def choice_label(french, english):
+    return f"{french} · {english}" if english and english != french else french
+
+
+class ListedNamesForm(forms.ModelForm):
+    """A variant's or a picture's size and colour chosen from the lists staff keep
+    (`<field>_choice`): the choice sets the French and the English names
+    (`size_fr`, `size_en`…), so a colour is spelled one way on variants and pictures.
+    A name the row had before the list knew it stays offered, marked, until changed.
+    Build the class for a request with `with_lists()`."""
+
+    EMPTY = {"size": _("One size"), "colour": _("No colour")}
+    lists = {}  # model field: {French name: English name}, read by with_lists()
+
+    def listed_fields(self):
+        return [field for field in LISTS if f"{field}_choice" in self.fields]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.listed_fields():
+            current = getattr(self.instance, f"{field}_fr", "") or ""
+            names = self.lists.get(field, {})
+            choices = [("", self.EMPTY[field])]
+            choices += [
+                (french, choice_label(french, english)) for french, english in names.items()
+            ]
+            if current and current not in names:
+                choices.append((current, _("%(name)s (not in the list)") % {"name": current}))
+            self.fields[f"{field}_choice"].choices = choices
+            self.initial.setdefault(f"{field}_choice", current)
+
+    def _post_clean(self):
+        adding = self.instance._state.adding
+        for field in self.listed_fields():
+            if f"{field}_choice" not in self.cleaned_data:
+                continue
+            chosen = self.cleaned_data[f"{field}_choice"]
+            names = self.lists.get(field, {})
+            if adding or chosen in names or not chosen:
+                setattr(self.instance, f"{field}_fr", chosen)
+                setattr(self.instance, f"{field}_en", names.get(chosen))
+        super()._post_clean()
+
+
+class VariantRowForm(ListedNamesForm):
+    size_choice = forms.ChoiceField(label=_("size"), required=False)
+    colour_choice = forms.ChoiceField(label=_("colour"), required=False)
+
+    class Meta:
+        model = Variant
+        fields = ["sku", "stock"]
+
+
+class VariantFormSet(forms.BaseInlineFormSet):
+    """The product page's variant rows: two rows of one size and colour are refused
+    here, with a message, since the database's rule on them (an expression) is one the
+    forms cannot check; new rows come after the product's other variants, in the
+    order typed."""
+
+    @staticmethod
+    def name_cells(form, variant):
+        # A row's cells sit under column headers, which name no input: each input is
+        # named for its column and its variant, for screen readers.
+        for name, field in form.fields.items():
+            if not field.widget.is_hidden:
+                label = _("Delete") if name == "DELETE" else capfirst(field.label)
+                field.widget.attrs["aria-label"] = f"{label} · {variant}"
+        return form
+
+    def _construct_form(self, i, **kwargs):
+        form = super()._construct_form(i, **kwargs)
+        if form.instance.pk:
+            return self.name_cells(form, form.instance.sku)
+        return self.name_cells(form, _("new variant %(number)s") % {"number": i + 1})
+
+    @property
+    def empty_form(self):
+        return self.name_cells(super().empty_form, _("new variant"))
+
+    def clean(self):
+        super().clean()
+        kept = [
+            form
+            for form in self.forms
+            if getattr(form, "cleaned_data", None)
+            and not (self.can_delete and self._should_delete_form(form))
+            and (form.instance.pk or form.has_changed())
+        ]
+        seen = set()
+        for form in kept:
+            key = (form.instance.size_fr or "", form.instance.colour_fr or "")
+            if key in seen:
+                raise ValidationError(
+                    _(
+                        "Two variants have the size “%(size)s” and the colour “%(colour)s”: "
+                        "keep one."
+                    )
+                    % {"size": key[0] or _("One size"), "colour": key[1] or _("No colour")}
+                )
+            seen.add(key)
+        position = 1 + max((f.instance.position for f in kept if f.instance.pk), default=-1)
+        for form in kept:
+            if not form.instance.pk:
+                form.instance.position, position = position, position + 1
+
+
+class ImageColourForm(ListedNamesForm):
+    EMPTY = {"colour": _("Any colour")}
+    colour_choice = forms.ChoiceField(
+        label=_("colour"),
+        required=False,
+        help_text=_(
+            "The colour this picture shows: choosing it on the product page brings the "
+            "picture to the front. The colours are those of the list staff keep."
+        ),
+    )
+
+    class Meta:
+        model = ProductImage
+        fields = []
+
+
+def with_lists(form_class):
+    """`form_class` holding the lists it chooses from, read once for all the forms of
+    one page (one query per list)."""
+    wanted = [field for field in LISTS if f"{field}_choice" in form_class.declared_fields]
+    lists = {field: staff_list(LISTS[field]) for field in wanted}
+    return type(form_class.__name__, (form_class,), {"lists": lists})
+
+
+@transaction.atomic
+def listed_name_change(*, choice: Size | Colour, old_name: str) -> int:
+    """After a size or colour of the list is renamed or given another English name,
+    the variants (and, for a colour, the pictures) that bear its old name take the new
+    ones; the products' stock flags and facets are refreshed and their pages renewed.
+    Returns how many products changed."""
+    field = "size" if isinstance(choice, Size) else "colour"
+    names = {f"{field}_fr": choice.name, f"{field}_en": choice.name_en or None}
+    variants = Variant.objects.filter(**{f"{field}_fr": old_name}).exclude(**names)
+    product_ids = set(variants.values_list("product_id", flat=True))
+    variants.update(**names)
+    if field == "colour":
+        images = ProductImage.objects.filter(colour_fr=old_name).exclude(**names)
+        product_ids |= set(images.values_list("product_id", flat=True))
+        images.update(**names)
+    if product_ids:
+        stock_flags_refresh(product_ids)
+        catalogue_changed.send(sender=Variant, product_ids=product_ids)
+    return len(product_ids)
+
+
+class ListedChoicesField(forms.MultipleChoiceField):
+    widget = forms.CheckboxSelectMultiple
 
 
 class VariantGeneratorForm(forms.Form):
-    sizes = forms.CharField(
+    sizes = ListedChoicesField(
         label=_("Sizes"),
         required=False,
-        help_text=_("Comma separated, e.g. S, M, L; empty for one size."),
+        help_text=_("None ticked for a product sold in one size."),
     )
-    colours = forms.CharField(
+    colours = ListedChoicesField(
         label=_("Colours"),
         required=False,
-        help_text=_("French names, comma separated, e.g. Rouge, Noir."),
-    )
-    sizes_en = forms.CharField(
-        label=_("Sizes in English"),
-        required=False,
-        help_text=_("Optional, in the same order; empty when they read the same."),
-    )
-    colours_en = forms.CharField(
-        label=_("Colours in English"),
-        required=False,
-        help_text=_("Optional, in the same order, e.g. Red, Black."),
+        help_text=_("None ticked for a product without colours."),
     )
     stock = forms.IntegerField(
         label=_("Starting stock"),
@@ -57,19 +204,23 @@ class VariantGeneratorForm(forms.Form):
         help_text=_("Units on hand of each new variant."),
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.lists = {"sizes": staff_list(Size), "colours": staff_list(Colour)}
+        for field, names in self.lists.items():
+            self.fields[field].choices = [
+                (french, choice_label(french, english)) for french, english in names.items()
+            ]
+
     def clean(self):
         cleaned = super().clean()
-        for field in ("sizes", "colours", "sizes_en", "colours_en"):
-            cleaned[field] = names(cleaned.get(field, ""))
-        if not cleaned["sizes"] and not cleaned["colours"]:
-            raise ValidationError(_("Type at least one size or one colour."))
-        for french, english in (("sizes", "sizes_en"), ("colours", "colours_en")):
-            if cleaned[english] and len(cleaned[english]) != len(cleaned[french]):
-                self.add_error(
-                    english,
-                    _("Give as many English names as French ones (%(count)s).")
-                    % {"count": len(cleaned[french])},
-                )
+        if not cleaned.get("sizes") and not cleaned.get("colours"):
+            raise ValidationError(_("Tick at least one size or one colour."))
+        for field in ("sizes", "colours"):
+            # In the list's order, whatever the order ticked, with their English names.
+            names = self.lists[field]
+            cleaned[field] = [name for name in names if name in cleaned.get(field, [])]
+            cleaned[f"{field}_en"] = [names[name] for name in cleaned[field]]
         return cleaned
 
 
@@ -109,15 +260,16 @@ def variants_generate(
     new rows announced (`catalogue_changed`)."""
     sizes, colours = sizes or [""], colours or [""]
     # No English name: none stored, and the English pages show the French one.
-    english_size = dict(zip(sizes, sizes_en, strict=False))
-    english_colour = dict(zip(colours, colours_en, strict=False))
+    english_size = dict(zip(sizes, sizes_en or (), strict=False))
+    english_colour = dict(zip(colours, colours_en or (), strict=False))
     Product.objects.select_for_update().filter(pk=product.pk).first()
     existing = {
         (size.casefold(), colour.casefold())
         for size, colour in product.variants.values_list("size_fr", "colour_fr")
     }
     prefix = sku_prefix(product)
-    position = (product.variants.aggregate(last=Max("position"))["last"] or -1) + 1
+    last = product.variants.aggregate(last=Max("position"))["last"]
+    position = 0 if last is None else last + 1
     wanted = []
     for size in sizes:
         for colour in colours:
@@ -220,3 +372,50 @@ def product_prices_change(*, product_ids: list[int], form: PriceChangeForm) -> i
     pks = [product.pk for product in products]
     catalogue_changed.send(sender=Product, product_ids=pks)
     return len(products)
+
+
+def translated_fields(model):
+    """The names of the model's fields kept in French and in English (modeltranslation)."""
+    return sorted(translator.get_options_for_model(model).fields)
+
+
+def english_missing(model):
+    """The condition of the rows missing English: a translated field written in French
+    and empty in English. A field empty in both languages misses nothing."""
+    condition = Q()
+    for field in translated_fields(model):
+        written = ~Q(**{f"{field}_fr": ""}) & Q(**{f"{field}_fr__isnull": False})
+        empty = Q(**{f"{field}_en": ""}) | Q(**{f"{field}_en__isnull": True})
+        condition |= written & empty
+    return condition
+
+
+class MissingEnglishFilter(admin.SimpleListFilter):
+    title = _("English")
+    parameter_name = "anglais"
+
+    def lookups(self, request, model_admin):
+        return [("manque", _("Missing English")), ("complet", _("Complete in English"))]
+
+    def queryset(self, request, queryset):
+        missing = english_missing(queryset.model)
+        match self.value():
+            case "manque":
+                return queryset.filter(missing)
+            case "complet":
+                return queryset.exclude(missing)
+        return queryset
+
+
+class MissingEnglishColumn:
+    """A list's "missing English" column (`english_gaps`) and filter, for an admin of a
+    model translated with modeltranslation. The column reads the row's own fields."""
+
+    @admin.display(description=_("missing English"))
+    def english_gaps(self, obj):
+        missing = [
+            capfirst(obj._meta.get_field(field).verbose_name)
+            for field in translated_fields(type(obj))
+            if getattr(obj, f"{field}_fr", None) and not getattr(obj, f"{field}_en", None)
+        ]
+        return ", ".join(str(name) for name in missing) or "—"

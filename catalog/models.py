@@ -185,9 +185,12 @@ class ProductQuerySet(models.QuerySet):
     def for_detail(self):
         """The product page: category (with its size guide, else its parent's),
         activities, variants and images, in four queries."""
+        return self.published().for_preview()
+
+    def for_preview(self):
+        """The product page as staff preview it, published or not (see for_detail)."""
         return (
-            self.published()
-            .select_related(
+            self.select_related(
                 "category",
                 "category__size_guide",
                 "category__parent",
@@ -833,3 +836,68 @@ def stock_flags_refresh(product_ids):
         in_stock=set(sizes),
         moved={product.pk for product in changed},
     )
+
+
+class ChoiceManager(models.Manager):
+    """Sizes and colours are known by their French name in fixtures (natural keys)."""
+
+    def get_by_natural_key(self, name):
+        return self.get(name=name)
+
+
+class VariantChoice(models.Model):
+    """A size or a colour from the list staff keep: variants and pictures take their
+    French and English names from it, so that one colour is spelled one way
+    everywhere (variants and pictures store the names, as filters know them)."""
+
+    name = models.CharField(
+        _("French name"), max_length=40, unique=True, help_text=_("As shoppers read it.")
+    )
+    name_en = models.CharField(
+        _("English name"),
+        max_length=40,
+        blank=True,
+        help_text=_("Leave empty when it reads the same in English."),
+    )
+    position = models.PositiveSmallIntegerField(
+        _("position"), default=0, help_text=_("Smaller numbers come first in the lists.")
+    )
+
+    objects = ChoiceManager()
+
+    class Meta:
+        abstract = True
+        ordering = ["position", "name"]
+
+    def __str__(self):
+        if self.name_en and self.name_en != self.name:
+            return f"{self.name} · {self.name_en}"
+        return self.name
+
+    def natural_key(self):
+        return (self.name,)
+
+
+class Size(VariantChoice):
+    name = models.CharField(
+        _("French name"),
+        max_length=20,
+        unique=True,
+        help_text=_("E.g. M, 42, 10 ans; a product sold in one size has none."),
+    )
+    name_en = models.CharField(
+        _("English name"),
+        max_length=20,
+        blank=True,
+        help_text=_("Leave empty when it reads the same in English."),
+    )
+
+    class Meta(VariantChoice.Meta):
+        verbose_name = _("size")
+        verbose_name_plural = _("sizes")
+
+
+class Colour(VariantChoice):
+    class Meta(VariantChoice.Meta):
+        verbose_name = _("colour")
+        verbose_name_plural = _("colours")

@@ -135,7 +135,10 @@ def product_detail(request, slug):
     if len(slug) > SLUG_LENGTH:
         raise Http404("No such product")
     version = fragment_version("catalog", "story", "stock")
-    product = get_object_or_404(Product.objects.for_detail(), slug=slug)
+    product = Product.objects.for_detail().filter(slug=slug).first()
+    preview = product is None
+    if preview:
+        product = staff_preview(request, slug)
     related = list(Product.objects.related_to(product))
     # The product, its story, and the cards of the other products it shows.
     depends_on(
@@ -149,13 +152,29 @@ def product_detail(request, slug):
         "product": product,
         "related": related,
         "fragment_version": version,
+        "preview": preview,
         **refused_choice(request, product),
     }
     response = render(request, "catalog/product_detail.html", context)
+    if preview:
+        # Staff's own look at a product shoppers cannot see: never kept by the page
+        # cache nor a proxy (private), never indexed.
+        patch_cache_control(response, private=True, no_store=True)
+        response["X-Robots-Tag"] = "noindex, nofollow"
+        return response
     if CHOICE_PARAMETERS & request.GET.keys():
         # One shopper's choice and the refusal it met: never kept for the next visitor.
         patch_cache_control(response, private=True, no_cache=True)
     return response
+
+
+def staff_preview(request, slug):
+    """The unpublished product `slug` for staff who may view products, else 404. Reads
+    the user only here: a shopper's product page stays one the page cache may keep."""
+    user = request.user
+    if not (user.is_active and user.is_staff and user.has_perm("catalog.view_product")):
+        raise Http404("No such product")
+    return get_object_or_404(Product.objects.for_preview(), slug=slug)
 
 
 def refusal_query(variant, quantity, message):

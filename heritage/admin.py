@@ -3,15 +3,24 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 
+from catalog.admin_tools import MissingEnglishColumn, MissingEnglishFilter
 from heritage.models import Expedition, Person, TimelineEvent
 
 
 @admin.register(TimelineEvent)
-class TimelineEventAdmin(TranslationAdmin):
-    list_display = ["position", "when", "title", "kind", "product_total", "is_published"]
+class TimelineEventAdmin(MissingEnglishColumn, TranslationAdmin):
+    list_display = [
+        "position",
+        "when",
+        "title",
+        "kind",
+        "product_total",
+        "is_published",
+        "english_gaps",
+    ]
     list_display_links = ["title"]
     list_editable = ["position"]
-    list_filter = ["kind", "is_published"]
+    list_filter = ["kind", "is_published", MissingEnglishFilter]
     search_fields = ["title_fr", "title_en", "summary_fr", "summary_en", "text_fr", "text_en"]
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["related_products", "people", "expedition"]
@@ -41,15 +50,17 @@ class TimelineEventAdmin(TranslationAdmin):
 
 
 @admin.register(Person)
-class PersonAdmin(TranslationAdmin):
-    list_display = ["name", "role"]
+class PersonAdmin(MissingEnglishColumn, TranslationAdmin):
+    list_display = ["name", "role", "english_gaps"]
+    list_filter = [MissingEnglishFilter]
     search_fields = ["name", "role_fr", "role_en"]
     prepopulated_fields = {"slug": ["name"]}
 
 
 @admin.register(Expedition)
-class ExpeditionAdmin(TranslationAdmin):
-    list_display = ["name", "year", "summit"]
+class ExpeditionAdmin(MissingEnglishColumn, TranslationAdmin):
+    list_display = ["name", "year", "summit", "english_gaps"]
+    list_filter = [MissingEnglishFilter]
     search_fields = ["name_fr", "name_en", "summit_fr", "summit_en"]
     prepopulated_fields = {"slug": ["name"]}
     filter_horizontal = ["members"]

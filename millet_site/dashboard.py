@@ -4,6 +4,7 @@ Each part is read only for staff allowed to view what it counts: the 30 days of
 paid orders (one query), the orders to prepare and awaiting payment (one), the
 card refunds (one), the returns to receive and to refund with the other refunds
 (one), repairs by workshop step with the accepted quotes (one), low stock (one).
+Store staff count only their own stores' orders (one more query, for their groups).
 Every figure links to the admin list that shows its rows.
 """
 
@@ -55,14 +56,16 @@ def dashboard_context(user) -> dict:
         "low_stock_limit": LOW_STOCK,
     }
     if user.has_perm("shop.view_order"):
-        context["sales"] = sales_chart(today)
+        # Store staff count their own stores' orders only, as their order list shows them.
+        orders = Order.objects.visible_to(user)
+        context["sales"] = sales_chart(today, orders)
         context.update(
-            Order.objects.aggregate(
+            orders.aggregate(
                 to_prepare=Count("pk", filter=Q(pk__in=Order.objects.to_prepare().values("pk"))),
                 awaiting_payment=Count("pk", filter=Q(status=Order.Status.AWAITING_PAYMENT)),
             )
         )
-        refunds = card_refunds(since) + other_refunds(since)
+        refunds = card_refunds(since, orders) + other_refunds(since, orders)
         context["takings"] = {
             "since": since,
             "sales": context["sales"]["total"],
@@ -86,30 +89,34 @@ def dashboard_context(user) -> dict:
     return context
 
 
-def card_refunds(since: datetime.date) -> Decimal:
+def card_refunds(since: datetime.date, orders=None) -> Decimal:
     """Money sent back to cards for the returns refunded since `since`. A cancelled or
     duplicate payment's refund is left out: its order never counted as takings."""
-    total = Refund.objects.filter(
-        reason=Refund.Reason.RETURN, parcel__refunded_on__gte=since
-    ).aggregate(total=Sum("amount"))
+    refunds = Refund.objects.filter(reason=Refund.Reason.RETURN, parcel__refunded_on__gte=since)
+    if orders is not None:
+        refunds = refunds.filter(payment__order__in=orders)
+    total = refunds.aggregate(total=Sum("amount"))
     return total["total"] or Decimal()
 
 
-def other_refunds(since: datetime.date) -> Decimal:
+def other_refunds(since: datetime.date, orders=None) -> Decimal:
     """Returns refunded by transfer or at the store since `since` (card ones are Refunds)."""
-    total = (
-        Return.objects.filter(refunded_on__gte=since, refund_amount__isnull=False)
-        .exclude(refund_method=Return.RefundMethod.CARD)
-        .aggregate(total=Sum("refund_amount"))
+    returns = Return.objects.filter(refunded_on__gte=since, refund_amount__isnull=False)
+    if orders is not None:
+        returns = returns.filter(order__in=orders)
+    total = returns.exclude(refund_method=Return.RefundMethod.CARD).aggregate(
+        total=Sum("refund_amount")
     )
     return total["total"] or Decimal()
 
 
-def paid_per_day(since: datetime.date):
-    """One row per day since `since` on which orders were paid: {"day", "orders", "revenue"}.
-    An order awaiting its transfer or its payment at the store is not takings yet."""
+def paid_per_day(since: datetime.date, orders=None):
+    """One row per day since `since` on which `orders` (all by default) were paid:
+    {"day", "orders", "revenue"}. An order awaiting its transfer or its payment at the store
+    is not takings yet."""
     return (
-        Order.objects.sales()
+        (Order.objects.all() if orders is None else orders)
+        .sales()
         .filter(paid_at__isnull=False, paid_at__date__gte=since)
         .annotate(day=TruncDate("paid_at"))
         .values("day")
@@ -118,10 +125,11 @@ def paid_per_day(since: datetime.date):
     )
 
 
-def sales_chart(today: datetime.date) -> dict:
-    """The last SALES_DAYS days up to `today`, each with its paid orders, takings and bar."""
+def sales_chart(today: datetime.date, orders=None) -> dict:
+    """The last SALES_DAYS days up to `today`, each with the paid `orders` (all by default),
+    their takings and bar."""
     since = today - datetime.timedelta(days=SALES_DAYS - 1)
-    rows = {row["day"]: row for row in paid_per_day(since)}
+    rows = {row["day"]: row for row in paid_per_day(since, orders)}
     days = []
     for offset in range(SALES_DAYS):
         day = since + datetime.timedelta(days=offset)

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 
+from catalog.admin_tools import MissingEnglishColumn, MissingEnglishFilter
 from pages.models import FOOTER_SLUGS, DemoData, Page
 
 
@@ -9,9 +10,17 @@ from pages.models import FOOTER_SLUGS, DemoData, Page
 # modeltranslation's tabbed admin loads jQuery UI from a CDN, which the
 # site's Content Security Policy (scripts from 'self' only) blocks.
 @admin.register(Page)
-class PageAdmin(TranslationAdmin):
-    list_display = ["title", "slug", "position", "left_to_complete", "updated_at"]
+class PageAdmin(MissingEnglishColumn, TranslationAdmin):
+    list_display = [
+        "title",
+        "slug",
+        "position",
+        "left_to_complete",
+        "english_gaps",
+        "updated_at",
+    ]
     list_editable = ["position"]
+    list_filter = [MissingEnglishFilter]
     search_fields = ["slug", "title_fr", "title_en", "body_fr", "body_en"]
     fieldsets = [
         (None, {"fields": ["title", "slug", "body"]}),

@@ -2,6 +2,7 @@ import datetime
 from decimal import Decimal
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
@@ -13,7 +14,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.formats import date_format
-from django.utils.html import format_html_join
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -40,6 +41,7 @@ class StoreAdmin(TranslationAdmin):
     list_filter = ["kind", "click_and_collect", "city"]
     search_fields = ["name_fr", "name_en", "city", "postcode"]
     prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["staff"]
 
 
 class OrderLineInline(admin.TabularInline):
@@ -156,13 +158,10 @@ class EmailSentFilter(admin.SimpleListFilter):
         return queryset
 
 
-# A transfer still unpaid after this many days is worth a reminder, or cancelling.
-PAYMENT_LATE_DAYS = 7
-
-
 class PreparationFilter(admin.SimpleListFilter):
     """What staff have to do: orders to pack (`Order.objects.to_prepare()`, as the dashboard
-    counts them), to hand over at the store, or whose payment is late."""
+    counts them), to hand over at the store, or whose transfer is late (the shopper is
+    reminded after settings.TRANSFER_REMINDER_DAYS)."""
 
     title = _("to do")
     parameter_name = "prepare"
@@ -176,9 +175,9 @@ class PreparationFilter(admin.SimpleListFilter):
                 ngettext(
                     "Awaiting payment for more than %(days)s day",
                     "Awaiting payment for more than %(days)s days",
-                    PAYMENT_LATE_DAYS,
+                    settings.TRANSFER_REMINDER_DAYS,
                 )
-                % {"days": PAYMENT_LATE_DAYS},
+                % {"days": settings.TRANSFER_REMINDER_DAYS},
             ),
         ]
 
@@ -189,7 +188,7 @@ class PreparationFilter(admin.SimpleListFilter):
             case "ready":
                 return queryset.filter(status=Order.Status.READY)
             case "late":
-                since = timezone.now() - datetime.timedelta(days=PAYMENT_LATE_DAYS)
+                since = timezone.now() - datetime.timedelta(days=settings.TRANSFER_REMINDER_DAYS)
                 # Paying at the store is not late: the shopper pays when collecting.
                 return queryset.filter(
                     status=Order.Status.AWAITING_PAYMENT, created_at__lt=since
@@ -197,14 +196,22 @@ class PreparationFilter(admin.SimpleListFilter):
         return queryset
 
 
-class OrderNoteInline(admin.StackedInline):
-    """Staff notes: written once, never changed or deleted."""
+class OrderNoteInline(admin.TabularInline):
+    """Staff notes: written once, never changed or deleted; one line each."""
 
     model = OrderNote
     extra = 1
     can_delete = False
     fields = ["text", "author", "created_at"]
     readonly_fields = ["author", "created_at"]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "text":
+            # A table row's field has its label in the column's heading, not beside it.
+            kwargs["widget"] = forms.Textarea(
+                attrs={"rows": 2, "cols": 80, "aria-label": db_field.verbose_name}
+            )
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     # Notes are part of the order: whoever may change it may add one, whoever may see it reads them.
     def has_add_permission(self, request, obj=None):
@@ -217,6 +224,43 @@ class OrderNoteInline(admin.StackedInline):
         return False
 
 
+def order_timeline(order):
+    """Every change of `order`, oldest first, as (when, who, what): staff's from its admin
+    history, and the shop's own (a late transfer's reminder, an order released unpaid)
+    from the order's dates, done by nobody in particular."""
+    entries = [
+        (
+            entry.action_time,
+            entry.user.get_full_name() or entry.user.get_username(),
+            entry.get_change_message(),
+        )
+        for entry in LogEntry.objects.filter(
+            content_type=ContentType.objects.get_for_model(Order), object_id=str(order.pk)
+        ).select_related("user")
+    ]
+    shop = _("The shop (automatic)")
+    if order.transfer_reminded_at:
+        entries.append(
+            (order.transfer_reminded_at, shop, _("Bank transfer reminder e-mailed to the shopper"))
+        )
+    if order.hold_released_at:
+        entries.append(
+            (
+                order.hold_released_at,
+                shop,
+                _("%(before)s → %(after)s: no payment arrived in time, stock put back")
+                % {
+                    "before": Order.Status.AWAITING_PAYMENT.label,
+                    "after": Order.Status.CANCELLED.label,
+                },
+            )
+        )
+    return [
+        {"when": when, "who": who, "change": change}
+        for when, who, change in sorted(entries, key=lambda entry: entry[0])
+    ]
+
+
 class ShipForm(forms.Form):
     carrier = forms.ChoiceField(label=_("carrier"), choices=Order.Carrier.choices)
     tracking_number = forms.CharField(label=_("tracking number"), max_length=64)
@@ -225,15 +269,17 @@ class ShipForm(forms.Form):
 @admin.register(Order)
 class OrderAdmin(admin.ModelAdmin):
     change_form_template = "admin/shop/order/change_form.html"
-    # Readable at 1,366 px: the e-mail, the store and the rest are on the order's page.
-    list_display = ["number", "created_at", "name", "total", "status", "delivery"]
+    # Readable at 1,366 px, and on a phone without the date and delivery (admin-orders.css):
+    # the e-mail, the payment and the rest are on the order's page.
+    list_display = ["number", "placed", "name", "total", "state", "delivery_place"]
+    list_select_related = ["store"]
     list_filter = [
         PreparationFilter,
         "status",
         EmailSentFilter,
         "delivery",
         "payment_method",
-        "store",
+        ("store", admin.RelatedOnlyFieldListFilter),  # store staff: their own stores
         ErasedFilter,
     ]
     search_fields = ["number", "email", "name"]
@@ -259,6 +305,7 @@ class OrderAdmin(admin.ModelAdmin):
         "stock_returned",
         "confirmation_sent_at",
         "store_notified_at",
+        "transfer_reminded_at",
         "created_at",
         "updated_at",
         "anonymised_at",
@@ -290,7 +337,10 @@ class OrderAdmin(admin.ModelAdmin):
             },
         ),
         (_("Returns and refunds"), {"fields": ["returns", "card_refunds"]}),
-        (_("E-mails"), {"fields": [("confirmation_sent_at", "store_notified_at")]}),
+        (
+            _("E-mails"),
+            {"fields": [("confirmation_sent_at", "store_notified_at", "transfer_reminded_at")]},
+        ),
         (None, {"fields": ["anonymised_at"]}),
     ]
     actions = [
@@ -304,6 +354,25 @@ class OrderAdmin(admin.ModelAdmin):
         print_packing_slips,
         print_pick_list,
     ]
+
+    @admin.display(description=_("placed"), ordering="created_at")
+    def placed(self, order):
+        return date_format(timezone.localtime(order.created_at), "SHORT_DATETIME_FORMAT")
+
+    @admin.display(description=_("status"), ordering="status")
+    def state(self, order):
+        # As the shopper reads it: "to pay at collection" is not late.
+        return format_html(
+            '<span class="order-status order-status--{}">{}</span>',
+            order.status,
+            order.status_label,
+        )
+
+    @admin.display(description=_("delivery"), ordering="delivery")
+    def delivery_place(self, order):
+        if order.store_id:
+            return _("Collect in %(city)s") % {"city": order.store.city}
+        return order.get_delivery_display()
 
     @admin.display(description=_("card refunds"))
     def card_refunds(self, order):
@@ -347,6 +416,10 @@ class OrderAdmin(admin.ModelAdmin):
             return [*self.readonly_fields, *PERSONAL_FIELDS]
         return self.readonly_fields
 
+    def get_queryset(self, request):
+        # Store staff see their own stores' click-and-collect orders only (Store.staff).
+        return super().get_queryset(request).visible_to(request.user)
+
     def has_add_permission(self, request):
         return False  # orders come from the checkout
 
@@ -385,12 +458,7 @@ class OrderAdmin(admin.ModelAdmin):
                 if may_change
                 else [],
                 "ship_form": ShipForm(),
-                "timeline": LogEntry.objects.filter(
-                    content_type=ContentType.objects.get_for_model(Order),
-                    object_id=str(order.pk),
-                )
-                .select_related("user")
-                .order_by("action_time"),
+                "timeline": order_timeline(order),
             }
         return super().change_view(request, object_id, form_url, extra_context)
 
@@ -398,7 +466,7 @@ class OrderAdmin(admin.ModelAdmin):
     def step_view(self, request, order_id, status):
         """Move the order one step on from its page (one click), as `order_advance` allows;
         "shipped" needs the carrier and the tracking number. Logged with who did it."""
-        order = get_object_or_404(Order, pk=order_id)
+        order = get_object_or_404(self.get_queryset(request), pk=order_id)
         if not self.has_change_permission(request, order):
             raise PermissionDenied
         if status not in Order.Status.values:

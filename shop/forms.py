@@ -5,7 +5,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from catalog.models import Variant
-from common.forms import TOO_LONG, FrenchPhoneField, FrenchPostcodeField, shop_errors
+from common.forms import TOO_LONG, FrenchPostcodeField, PhoneField, shop_errors
 from common.visible_text import VisibleTextForm
 from shop.cart import MAX_QUANTITY
 from shop.models import Order, Return, Store
@@ -48,7 +48,7 @@ class CheckoutForm(VisibleTextForm):
         max_length=120,
         error_messages=shop_errors(_("Give your first and last name.")),
     )
-    phone = FrenchPhoneField(required=False)
+    phone = PhoneField(required=False)
     delivery = forms.ChoiceField(
         label=_("Delivery"),
         choices=Order.Delivery.choices,

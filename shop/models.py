@@ -14,6 +14,9 @@ from django.utils.translation import gettext_lazy as _
 
 from catalog.models import Variant
 
+# The group of fixtures/groups.json whose members see only their own stores' orders.
+STORE_STAFF_GROUP = "Boutiques"
+
 postcode_validator = RegexValidator(r"^\d{5}$", _("A French postal code has five digits."))
 
 
@@ -65,6 +68,16 @@ class Store(models.Model):
         blank=True,
         help_text=_("One line per group of days, e.g. “Tuesday to Saturday: 10 am – 7 pm”."),
     )
+    staff = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("store staff"),
+        blank=True,
+        related_name="stores",
+        help_text=_(
+            "Members of the “Boutiques” group listed here see this store’s click-and-collect "
+            "orders, and no other orders."
+        ),
+    )
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     objects = StoreManager()
@@ -115,6 +128,14 @@ class OrderQuerySet(models.QuerySet):
     def sales(self):
         """Orders that count as sales: all but the cancelled ones."""
         return self.exclude(status=Order.Status.CANCELLED)
+
+    def visible_to(self, user):
+        """The orders `user` works on in the admin: store staff (the STORE_STAFF_GROUP group,
+        not superusers) see only the click-and-collect orders of the stores they are linked
+        to (Store.staff); everyone else sees them all. Joins the store's staff."""
+        if user.is_superuser or not user.groups.filter(name=STORE_STAFF_GROUP).exists():
+            return self
+        return self.filter(delivery=Order.Delivery.COLLECT, store__staff=user)
 
     def to_prepare(self):
         """Orders waiting to be packed: paid ones, and click-and-collect orders paid at the
@@ -214,8 +235,13 @@ class Order(models.Model):
         related_name="paid_order",
     )
     # When the worker cancelled it, unpaid at the end of its hold: a payment that goes
-    # through later may still take the stock again.
+    # through later may still take the stock again. A bank transfer that never came is
+    # released the same way (shop.services.transfer_cancel).
     hold_released_at = models.DateTimeField(_("released unpaid"), null=True, editable=False)
+    # When the shopper was reminded of a bank transfer still awaited (once).
+    transfer_reminded_at = models.DateTimeField(
+        _("transfer reminder e-mailed"), null=True, editable=False
+    )
     confirmation_sent_at = models.DateTimeField(
         _("confirmation e-mailed"), null=True, blank=True, editable=False
     )
@@ -467,7 +493,9 @@ class Payment(models.Model):
         _("provider's payment id"), max_length=64, unique=True, null=True, editable=False
     )
     # The provider's customer that holds the card: one per order, reused by its tries.
-    customer_id = models.CharField(max_length=64, blank=True, editable=False)
+    customer_id = models.CharField(
+        _("provider's customer id"), max_length=64, blank=True, editable=False
+    )
     amount = models.DecimalField(_("amount (€)"), max_digits=10, decimal_places=2, editable=False)
     status = models.CharField(
         _("status"),

@@ -24,6 +24,7 @@ from shop.tasks import (
     order_emails_send,
     order_shipped_email_send,
     order_status_email_send,
+    transfer_email_send,
 )
 
 logger = logging.getLogger("shop.payments")
@@ -349,6 +350,88 @@ def order_hold_release(order: Order) -> str:
     enqueue_on_commit(payment_email_send, order_id=order.pk, kind="released")
     logger.info("Order %s unpaid after its hold: cancelled, stock put back", order.number)
     return "released"
+
+
+def transfers_awaited():
+    """Orders still waiting for their bank transfer: they hold their stock."""
+    return Order.objects.filter(
+        status=Order.Status.AWAITING_PAYMENT, payment_method=Order.Payment.TRANSFER
+    )
+
+
+def transfer_cancel_due(order: Order) -> datetime.datetime | None:
+    """When `order`, still awaiting its transfer, is cancelled: TRANSFER_CANCEL_DAYS after it
+    was placed, and never sooner after the reminder than the days between the two settings,
+    so a reminder sent late still leaves the shopper the time it promises. None before the
+    reminder: no order is cancelled without one."""
+    if order.transfer_reminded_at is None:
+        return None
+    grace = settings.TRANSFER_CANCEL_DAYS - settings.TRANSFER_REMINDER_DAYS
+    return max(
+        order.created_at + datetime.timedelta(days=settings.TRANSFER_CANCEL_DAYS),
+        order.transfer_reminded_at + datetime.timedelta(days=grace),
+    )
+
+
+@transaction.atomic
+def transfer_remind(*, order: Order, now: datetime.datetime | None = None) -> bool:
+    """Remind the shopper of a transfer awaited for TRANSFER_REMINDER_DAYS, once: the
+    reminder is marked on the locked order in the transaction that enqueues its e-mail.
+    False (and nothing done) if the order was paid, cancelled or reminded meanwhile."""
+    now = now or timezone.now()
+    order = transfers_awaited().select_for_update().filter(pk=order.pk).first()
+    if order is None or order.transfer_reminded_at is not None:
+        return False
+    if order.created_at > now - datetime.timedelta(days=settings.TRANSFER_REMINDER_DAYS):
+        return False
+    order.transfer_reminded_at = now
+    order.save(update_fields=["transfer_reminded_at"])
+    cancel_on = timezone.localdate(transfer_cancel_due(order))
+    enqueue_on_commit(
+        transfer_email_send, order_id=order.pk, kind="reminder", cancel_on=cancel_on.isoformat()
+    )
+    logger.info("Order %s: transfer awaited, shopper reminded", order.number)
+    return True
+
+
+@transaction.atomic
+def transfer_cancel(*, order: Order, now: datetime.datetime | None = None) -> bool:
+    """Cancel an order whose transfer never came (see `transfer_cancel_due`): its stock goes
+    back on sale, the shopper is told once, and the order shows it was released unpaid.
+    False (and nothing done) if it is not due, or was paid or cancelled meanwhile."""
+    now = now or timezone.now()
+    order = transfers_awaited().select_for_update().filter(pk=order.pk).first()
+    if order is None or order.transfer_reminded_at is None or transfer_cancel_due(order) > now:
+        return False
+    order = order_advance(order=order, to_status=Order.Status.CANCELLED)
+    order.hold_released_at = now  # the cancelled e-mail of order_advance gives way to ours
+    order.save(update_fields=["hold_released_at"])
+    enqueue_on_commit(transfer_email_send, order_id=order.pk, kind="cancelled")
+    logger.info("Order %s: no transfer arrived, cancelled and stock put back", order.number)
+    return True
+
+
+def transfers_sweep(*, now: datetime.datetime | None = None) -> tuple[int, int]:
+    """Remind, then cancel, the orders whose bank transfer is late; (reminded, cancelled).
+
+    Run by `manage.py payments_sweep`: each order is locked and checked again before
+    anything is written, so a second run, or two at once, sends no e-mail twice."""
+    now = now or timezone.now()
+    cancelled = sum(
+        transfer_cancel(order=order, now=now)
+        for order in transfers_awaited().filter(
+            transfer_reminded_at__isnull=False,
+            created_at__lte=now - datetime.timedelta(days=settings.TRANSFER_CANCEL_DAYS),
+        )
+    )
+    reminded = sum(
+        transfer_remind(order=order, now=now)
+        for order in transfers_awaited().filter(
+            transfer_reminded_at=None,
+            created_at__lte=now - datetime.timedelta(days=settings.TRANSFER_REMINDER_DAYS),
+        )
+    )
+    return reminded, cancelled
 
 
 def order_emails_resend(*, order: Order) -> None:

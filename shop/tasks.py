@@ -1,5 +1,7 @@
 """Background work of the shop, run by the task worker."""
 
+import datetime
+
 from django.conf import settings
 from django.db import transaction
 from django.tasks import task
@@ -149,6 +151,10 @@ STATUS_EMAILS = {
         _("Your order %(number)s is ready for collection"),
         "shop/emails/status_ready",
     ),
+    Order.Status.COLLECTED: (
+        _("Thank you for collecting your order %(number)s"),
+        "shop/emails/status_collected",
+    ),
     Order.Status.CANCELLED: (
         _("Your order %(number)s is cancelled"),
         "shop/emails/status_cancelled",
@@ -171,7 +177,8 @@ def _cancelled_money(order: Order) -> tuple[str, object]:
 
 @task
 def order_status_email_send(*, order_id: int, status: str, attempt: int = 1) -> str:
-    """E-mail the shopper that their order reached `status` (paid, ready, cancelled).
+    """E-mail the shopper that their order reached `status` (paid, ready, collected with its
+    invoice, cancelled).
 
     Enqueued once, by shop.services.order_advance, when the move commits. A card
     order is confirmed when paid (order_emails_send), and a card order cancelled
@@ -190,6 +197,60 @@ def order_status_email_send(*, order_id: int, status: str, attempt: int = 1) -> 
     context = {"order": order, "store": order.store, "site_url": settings.SITE_URL}
     if status == Order.Status.CANCELLED:
         context["money"], context["refunded"] = _cancelled_money(order)
+    invoice = None
+    if status == Order.Status.COLLECTED:
+        # Paid at the latest when collected: the invoice is issued by then.
+        with transaction.atomic():
+            invoice = context["invoice"] = invoice_issue(order)
+    message = render_email(
+        subject=subject,
+        subject_values={"number": order.number},
+        template=template,
+        context=context,
+        to=[order.email],
+        language=order.language,
+    )
+    if invoice is not None:
+        message.attach(invoice_filename(invoice), invoice_pdf(invoice), "application/pdf")
+    send_or_retry(
+        message, task=order_status_email_send, attempt=attempt, order_id=order_id, status=status
+    )
+    return status
+
+
+TRANSFER_EMAILS = {
+    # kind: (subject, template)
+    "reminder": (
+        _("Order %(number)s still awaits your bank transfer"),
+        "shop/emails/transfer_reminder",
+    ),
+    "cancelled": (
+        _("Order %(number)s is cancelled: no bank transfer arrived"),
+        "shop/emails/transfer_cancelled",
+    ),
+}
+
+
+@task
+def transfer_email_send(*, order_id: int, kind: str, cancel_on: str = "", attempt: int = 1) -> str:
+    """Remind the shopper of a bank transfer still awaited (with the day the order is
+    cancelled without it, `cancel_on`), or tell them it was cancelled for want of one.
+
+    Enqueued once each, by shop.services.transfer_remind and transfer_cancel. A reminder
+    whose order was paid or cancelled before the worker got to it is not sent.
+    """
+    subject, template = TRANSFER_EMAILS[kind]
+    order = Order.objects.filter(pk=order_id).first()
+    if order is None or order.anonymised_at is not None:
+        return "nobody to tell"
+    if kind == "reminder" and order.status != Order.Status.AWAITING_PAYMENT:
+        return "paid or cancelled meanwhile: nothing sent"
+    context = {
+        "order": order,
+        "lines": list(order.lines.all()),
+        "cancel_on": datetime.date.fromisoformat(cancel_on) if cancel_on else None,
+        "site_url": settings.SITE_URL,
+    }
     message = render_email(
         subject=subject,
         subject_values={"number": order.number},
@@ -199,6 +260,11 @@ def order_status_email_send(*, order_id: int, status: str, attempt: int = 1) -> 
         language=order.language,
     )
     send_or_retry(
-        message, task=order_status_email_send, attempt=attempt, order_id=order_id, status=status
+        message,
+        task=transfer_email_send,
+        attempt=attempt,
+        order_id=order_id,
+        kind=kind,
+        cancel_on=cancel_on,
     )
-    return status
+    return kind

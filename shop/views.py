@@ -216,7 +216,8 @@ def checkout(request):
     if any(line.problem for line in lines):
         messages.error(request, _changed_lines_message(lines))
         return redirect("shop:cart")
-    form = CheckoutForm(request.POST or None)
+    addresses, chosen = _saved_addresses(request)
+    form = CheckoutForm(request.POST or None, initial=_account_initial(request, chosen))
     if request.method == "POST" and form.is_valid():
         if not posted_key or posted_key != cart.checkout_key:
             form.add_error(
@@ -267,8 +268,29 @@ def checkout(request):
         "subtotal": subtotal,
         "totals": [(choice, totals(subtotal, choice.value)) for choice in Order.Delivery],
         "hold_minutes": settings.PAYMENT_HOLD_MINUTES,
+        "addresses": addresses,
+        "chosen_address": chosen,
     }
     return render(request, "shop/checkout.html", context)
+
+
+def _saved_addresses(request):
+    """A signed-in shopper's saved addresses, and the one that fills the form: the one
+    picked (`?adresse=`), else the one they use first."""
+    if not request.user.is_authenticated:
+        return [], None
+    addresses = list(request.user.saved_addresses.select_related("store"))
+    picked = request.GET.get("adresse", "")
+    chosen = next((a for a in addresses if str(a.pk) == picked), None)
+    return addresses, chosen or next((a for a in addresses if a.is_default), None)
+
+
+def _account_initial(request, address):
+    """What the form shows a signed-in shopper before they type: their e-mail address
+    and the saved address chosen."""
+    if not request.user.is_authenticated:
+        return {}
+    return {"email": request.user.email, **(address.checkout_initial() if address else {})}
 
 
 @require_safe

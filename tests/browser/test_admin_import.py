@@ -27,8 +27,12 @@ def test_staff_import_stock_from_a_csv_and_the_product_page_shows_it(journey):
     page.get_by_role("button", name="Envoyer").click()
     journey.check()
 
-    # The preview shows the change and has saved nothing yet.
+    # The preview shows the change, old → new, and has saved nothing yet.
     expect(page.get_by_role("button", name="Confirmer l’importation")).to_be_visible()
+    row = page.locator(".import-preview tbody tr")
+    expect(row).to_have_count(1)
+    expect(row.locator("td").last.locator("del")).to_have_text("0")
+    expect(row.locator("td").last.locator("ins")).to_have_text("7")
     shop = journey.page.context.new_page()
     shop.goto(journey.base_url + product.get_absolute_url())
     expect(shop.get_by_text("Épuisé", exact=True)).to_be_visible()
@@ -42,3 +46,24 @@ def test_staff_import_stock_from_a_csv_and_the_product_page_shows_it(journey):
     # The size can be chosen again, and the shopper can add it to the cart.
     expect(shop.get_by_role("radio", name="M · Rouge")).to_be_enabled()
     shop.close()
+
+
+def test_the_export_select_all_box_works_under_the_csp(journey):
+    make_product(name="Sac Hiker 30", slug="sac-hiker-30")
+    User.objects.create_superuser("chef", "chef@millet.example", "montagne-1921")
+    page = journey.sign_in_to_admin("chef", "montagne-1921")
+
+    page = journey.visit("/admin/catalog/product/export/")
+    columns = page.locator(".selectable-field-export-row input[type=checkbox]")
+    expect(columns).to_have_count(8)
+    everything = page.locator("#export-select-all")
+
+    everything.uncheck()
+    for index in range(8):
+        expect(columns.nth(index)).not_to_be_checked()
+    page.get_by_label("Prix (€) (price)").check()
+    assert everything.evaluate("box => box.indeterminate")
+    everything.check()
+    for index in range(8):
+        expect(columns.nth(index)).to_be_checked()
+    journey.check()  # no CSP violation, no console error

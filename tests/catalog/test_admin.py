@@ -5,7 +5,7 @@ from django.contrib.auth.models import Group, Permission, User
 from django.core.files.storage import default_storage
 from django.utils import translation
 
-from catalog.models import Activity, Category, Product, ProductImage, Variant
+from catalog.models import Activity, Category, Colour, Product, ProductImage, Variant
 from tests.factories import (
     image_bytes,
     image_upload,
@@ -174,14 +174,11 @@ def product_form(category, **overrides):
         "variants-TOTAL_FORMS": "2",
         "variants-INITIAL_FORMS": "0",
         "variants-0-sku": "TRIL35-U-ROUGE",
-        "variants-0-colour_fr": "Rouge",
-        "variants-0-colour_en": "Red",
+        "variants-0-colour_choice": "Rouge",  # from the colours' list (catalog.Colour)
         "variants-0-stock": "4",
-        "variants-0-position": "0",
         "variants-1-sku": "TRIL35-U-NOIR",
-        "variants-1-colour_fr": "Noir",
+        "variants-1-colour_choice": "Noir",
         "variants-1-stock": "0",
-        "variants-1-position": "1",
         "images-TOTAL_FORMS": "1",
         "images-INITIAL_FORMS": "0",
         "images-0-image": image_upload("trilogy.jpg", size=(1200, 1500)),
@@ -195,6 +192,8 @@ def product_form(category, **overrides):
 
 def test_staff_create_a_product_with_variants_and_an_image_that_gets_renditions(staff_client):
     category = make_category(name="Sacs à dos")
+    Colour.objects.create(name="Rouge", name_en="Red")
+    Colour.objects.create(name="Noir")
 
     response = staff_client.post("/admin/catalog/product/add/", product_form(category))
 

@@ -3,6 +3,7 @@
 import csv
 import io
 import re
+from decimal import Decimal
 
 import pytest
 from django.contrib.auth.models import Group, Permission, User
@@ -11,12 +12,22 @@ from django.core.management import CommandError, call_command
 from django.test import Client
 from openpyxl import load_workbook
 
-from catalog.models import Product, Variant
+from catalog.models import Colour, Product, Size, Variant
 from tests.factories import NO_BREAK, make_category, make_product, make_variant
 
 pytestmark = pytest.mark.django_db
 
 VARIANT_COLUMNS = ["sku", "product", "size_fr", "size_en", "colour_fr", "colour_en", "stock"]
+PRODUCT_COLUMNS = [
+    "slug",
+    "name_fr",
+    "name_en",
+    "category",
+    "price",
+    "tier",
+    "made_in_france",
+    "is_published",
+]
 
 
 @pytest.fixture
@@ -27,6 +38,10 @@ def catalogue():
     make_variant(product=hiker, sku="HIKER-30-M", size="M", colour="Rouge", stock=4)
     make_variant(product=hiker, sku="HIKER-30-L", size="L", colour="Rouge", stock=0)
     make_variant(product=trek, sku="TREK-45-U", size="", colour="Bleu", stock=2)
+    for name in ("M", "L", "XL"):
+        Size.objects.create(name=name)
+    Colour.objects.create(name="Rouge", name_en="Red")
+    Colour.objects.create(name="Bleu", name_en="Blue")
     return hiker, trek
 
 
@@ -248,3 +263,166 @@ def test_a_hostile_upload_in_the_admin_gets_a_message_not_an_error(
     page = shown.content.decode()
     assert 'class="errorlist' in page or 'class="errornote' in page or "Erreurs" in page, page
     assert state() == before
+
+
+# The import and export screens in the shop's words.
+
+
+@pytest.fixture
+def english_admin(settings):
+    """The admin in English for these tests, whose messages are the English originals."""
+    settings.LANGUAGE_CODE = "en"
+
+
+def upload_products(client, rows, columns=PRODUCT_COLUMNS):
+    text = io.StringIO()
+    writer = csv.writer(text)
+    writer.writerow(columns)
+    writer.writerows(rows)
+    form = client.get("/admin/catalog/product/import/").context["form"]
+    choice = next(value for value, label in form.fields["format"].choices if label == "csv")
+    file = SimpleUploadedFile("products.csv", text.getvalue().encode(), content_type="text/csv")
+    return client.post(
+        "/admin/catalog/product/import/", {"format": choice, "import_file": file, "resource": "0"}
+    )
+
+
+def test_the_import_and_export_pages_name_the_columns_in_the_shops_words(
+    catalogue, client, english_admin
+):
+    editor(client, "view_product", "change_product", "add_product")
+
+    imports = client.get("/admin/catalog/product/import/").text
+    exports = client.get("/admin/catalog/product/export/").text
+
+    for page in (imports, exports):
+        assert "Name (French) (name_fr)" in page
+        assert "Name (English) (name_en)" in page
+        assert "Published (is_published)" in page
+        assert "Price (€) (price)" in page
+        assert "Name Fr" not in page
+        assert "Is Published" not in page
+
+
+def test_the_export_page_selects_all_columns_without_inline_script(catalogue, client):
+    editor(client, "view_product")
+
+    page = client.get("/admin/catalog/product/export/").text
+    form = page.split('<form action="', 1)[1].split("</form>")[0]
+
+    assert "onchange" not in form
+    assert "style=" not in form
+    assert '<input type="checkbox" id="export-select-all" data-select-all checked>' in form
+    assert '<label for="export-select-all">' in form
+    assert "/static/js/admin-import-export.js" in page
+    assert "export_selectable_fields.js" not in page
+
+
+def test_bad_cells_are_told_in_the_shops_words(catalogue, client, english_admin):
+    editor(client, "view_product", "change_product", "add_product")
+    before = state()
+
+    shown = upload_products(
+        client,
+        [
+            ["sac-hiker-30", "Sac Hiker 30", "", "sacs-a-dos", "79,9O", "entry", "0", "1"],
+            ["sac-trek-45", "Sac Trek 45", "", "tentes", "129,00", "entry", "0", "peut-être"],
+        ],
+    )
+
+    assert shown.status_code == 200
+    page = shown.content.decode()
+    assert shown.context.get("confirm_form") is None
+    assert "matching query does not exist" not in page
+    assert "ConversionSyntax" not in page
+    assert "Some rows cannot be imported" in page
+    assert "<strong>Price (€)</strong> — “79,9O” is not an amount: write it like 89,90." in page
+    assert (
+        "<strong>Category</strong> — No category has the slug “tentes”: "
+        "check the category column." in page
+    )
+    assert "<strong>Published</strong> — “peut-être” is neither 1 (yes) nor 0 (no)." in page
+    assert state() == before
+
+
+def test_an_unknown_product_is_named_in_the_variants_import(catalogue, client, english_admin):
+    editor(client, "view_variant", "change_variant", "add_variant")
+
+    shown = preview(client, [["TREK-45-U", "no-such-product", "", "", "Bleu", "", "5"]])
+
+    assert (
+        "<strong>Product</strong> — No product has the slug “no-such-product”: "
+        "check the product column." in shown.content.decode()
+    )
+    assert stock_of("TREK-45-U") == 2
+
+
+def test_the_preview_shows_the_rows_that_change_old_to_new(catalogue, client, english_admin):
+    editor(client, "view_variant", "change_variant", "add_variant")
+
+    shown = preview(
+        client,
+        [
+            ["HIKER-30-M", "sac-hiker-30", "M", "", "Rouge", "", "4"],  # as it is
+            ["HIKER-30-L", "sac-hiker-30", "L", "", "Rouge", "", "0"],  # as it is
+            ["TREK-45-U", "sac-trek-45", "", "", "Bleu", "Blue", "12"],
+            ["TREK-45-XL", "sac-trek-45", "XL", "", "Bleu", "", "3"],
+        ],
+    )
+
+    page = shown.content.decode()
+    assert "2 rows change." in page
+    assert "2 unchanged rows are not shown." in page
+    rows = re.findall(r'<tr class="(\w+)">(.*?)</tr>', page, re.DOTALL)
+    assert [kind for kind, _cells in rows] == ["update", "new"]
+    cells = re.findall(r"<td>(.*?)</td>", rows[0][1], re.DOTALL)
+    assert cells[0] == "TREK-45-U"
+    assert cells[5] == (
+        '<del>∅</del> <span aria-hidden="true">→</span> '
+        '<span class="visually-hidden">becomes</span> <ins>Blue</ins>'
+    )
+    assert cells[6].startswith("<del>2</del>") and cells[6].endswith("<ins>12</ins>")
+    assert "HIKER-30-M" not in page.split("Preview")[-1]
+    assert shown.context["confirm_form"] is not None
+
+
+def test_a_price_written_the_french_way_is_read_to_the_cent(catalogue, client, english_admin):
+    editor(client, "view_product", "change_product", "add_product")
+
+    shown = upload_products(
+        client,
+        [
+            ["sac-hiker-30", "Sac Hiker 30", "", "sacs-a-dos", "79.90", "entry", "0", "1"],
+            ["sac-trek-45", "Sac Trek 45", "", "sacs-a-dos", "1 249,9 €", "entry", "0", "1"],
+        ],
+    )
+
+    page = shown.content.decode()
+    assert "1 row changes." in page
+    assert "<ins>1249.90</ins>" in page
+    done = client.post(
+        "/admin/catalog/product/process_import/", shown.context["confirm_form"].initial
+    )
+    assert done.status_code == 302
+    assert Product.objects.get(slug="sac-trek-45").price == Decimal("1249.90")
+    assert Product.objects.get(slug="sac-hiker-30").price == Decimal("79.90")
+
+
+def test_a_size_or_colour_out_of_the_lists_is_refused_and_an_old_one_kept(
+    catalogue, client, english_admin
+):
+    editor(client, "view_variant", "change_variant", "add_variant")
+    Variant.objects.filter(sku="HIKER-30-L").update(colour_fr="rouge vif")
+
+    refused = preview(
+        client,
+        [
+            ["HIKER-30-M", "sac-hiker-30", "M", "", "Rouge Vif", "", "4"],
+            ["HIKER-30-XXL", "sac-hiker-30", "XXL", "", "Rouge", "", "1"],
+        ],
+    ).content.decode()
+    kept = preview(client, [["HIKER-30-L", "sac-hiker-30", "L", "", "rouge vif", "", "5"]])
+
+    assert "“Rouge Vif” is not in the list of colours: add it there first." in refused
+    assert "“XXL” is not in the list of sizes: add it there first." in refused
+    assert kept.context["confirm_form"] is not None

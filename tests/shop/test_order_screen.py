@@ -5,13 +5,15 @@ import datetime
 import secrets
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import Permission, User
 from django.core import mail
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.html import escape
+from django.utils.translation import gettext
 
 from repairs.models import RepairRequest
-from shop.admin import PAYMENT_LATE_DAYS
 from shop.models import Order, OrderNote
 from shop.services import order_advance, order_pay_by_card
 from tests.factories import unique
@@ -20,9 +22,28 @@ from tests.shop.factories import CARD_OK, card_token, make_card_order, make_orde
 pytestmark = pytest.mark.django_db
 
 
+def admin_url(name, *args):
+    """An admin page's address, in English (with the `english` cookie where the admin's
+    address carries no language)."""
+    with translation.override("en"):
+        return reverse(f"admin:{name}", args=args)
+
+
+def english(client):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    return client
+
+
+def moved(response, before, after):
+    """“Paid → Ready for collection” as the page `response` writes it, in its language."""
+    with translation.override(response.wsgi_request.LANGUAGE_CODE):
+        return f"{Order.Status(before).label} → {Order.Status(after).label}"
+
+
 @pytest.fixture
 def clerk(client):
-    """A staff member who may view and change orders, nothing more."""
+    """A staff member who may view and change orders, nothing more, reading English."""
+    english(client)
     user = User.objects.create_user(unique("clerk"), is_staff=True)
     user.user_permissions.add(
         *Permission.objects.filter(codename__in=["view_order", "change_order"])
@@ -34,9 +55,7 @@ def clerk(client):
 
 def step(client, order, status, **data):
     """Click a step's button on the order's page, in the English admin."""
-    with translation.override("en"):
-        url = reverse("admin:shop_order_step", args=[order.pk, status])
-    return client.post(url, data, follow=True)
+    return client.post(admin_url("shop_order_step", order.pk, status), data, follow=True)
 
 
 def test_a_collected_transfer_order_moves_in_one_click_per_step(
@@ -46,7 +65,7 @@ def test_a_collected_transfer_order_moves_in_one_click_per_step(
         order = make_order(payment_method=Order.Payment.TRANSFER, language="en")
     task_worker.run()
     mail.outbox.clear()  # the confirmation and the store's notice
-    page = f"/en/admin/shop/order/{order.pk}/change/"
+    page = admin_url("shop_order_change", order.pk)
 
     response = clerk.get(page)
     assert reverse("admin:shop_order_step", args=[order.pk, "paid"]) in response.text
@@ -66,12 +85,12 @@ def test_a_collected_transfer_order_moves_in_one_click_per_step(
     assert sent == [
         [f"We received the payment of order {order.number}"],
         [f"Your order {order.number} is ready for collection"],
-        [],
+        [f"Thank you for collecting your order {order.number}"],
     ]
     response = clerk.get(page)
     assert response.text.count(clerk.user.username) >= 3
-    assert "Paid → Ready for collection" in response.text
-    assert "Ready for collection → Collected" in response.text
+    assert moved(response, "paid", "ready") in response.text
+    assert moved(response, "ready", "collected") in response.text
 
 
 def test_the_ready_email_names_the_store_its_address_and_hours(on_commit, task_worker):
@@ -91,7 +110,7 @@ def test_the_ready_email_names_the_store_its_address_and_hours(on_commit, task_w
     assert order.store.name in message.body
     assert "12 rue Royale" in message.body
     assert "Mon–Sat 10:00–19:00" in message.body
-    assert "You pay 79.90 € when you collect it." in message.body
+    assert "You pay €79.90 when you collect it." in message.body
 
 
 def test_a_repeated_step_is_refused_and_sends_nothing(clerk, on_commit, task_worker):
@@ -103,7 +122,13 @@ def test_a_repeated_step_is_refused_and_sends_nothing(clerk, on_commit, task_wor
     mail.outbox.clear()
     task_worker.run()
 
-    assert "cannot go from “Paid” to “Paid”" in response.text
+    with translation.override(response.wsgi_request.LANGUAGE_CODE):
+        refusal = gettext("Order %(number)s cannot go from “%(from)s” to “%(to)s”.") % {
+            "number": order.number,
+            "from": Order.Status.PAID.label,
+            "to": Order.Status.PAID.label,
+        }
+    assert escape(refusal) in response.text
     assert len(mail.outbox) == 1
 
 
@@ -131,8 +156,8 @@ def test_shipping_needs_a_carrier_and_a_tracking_number_that_the_email_gives(
     assert message.attachments
     assert "Colissimo, tracking number 6A12345678901" in message.body
     assert "https://www.laposte.fr/outils/suivre-vos-envois?code=6A12345678901" in message.body
-    response = clerk.get(f"/en/admin/shop/order/{order.pk}/change/")
-    assert "Paid → Shipped (Colissimo 6A12345678901)" in response.text
+    response = clerk.get(admin_url("shop_order_change", order.pk))
+    assert moved(response, "paid", "shipped") + " (Colissimo 6A12345678901)" in response.text
 
 
 def test_cancelling_an_unpaid_order_says_nothing_was_charged(on_commit, task_worker):
@@ -156,7 +181,7 @@ def test_cancelling_a_paid_transfer_says_staff_send_the_money_back(on_commit, ta
     task_worker.run()
 
     (message,) = mail.outbox
-    assert "We will send back the 79.90 € you paid by bank transfer" in message.body
+    assert "We will send back the €79.90 you paid by bank transfer" in message.body
 
 
 def test_cancelling_a_card_order_says_the_card_is_refunded(provider, on_commit, task_worker):
@@ -173,7 +198,7 @@ def test_cancelling_a_card_order_says_the_card_is_refunded(provider, on_commit, 
     task_worker.run()
 
     (message,) = mail.outbox
-    assert f"We refunded {order.total} € to the card that paid" in message.body
+    assert f"We refunded €{order.total} to the card that paid" in message.body
 
 
 def test_a_card_order_paid_gets_its_confirmation_only(provider, on_commit, task_worker):
@@ -189,7 +214,7 @@ def test_a_card_order_paid_gets_its_confirmation_only(provider, on_commit, task_
 
 def test_staff_notes_keep_their_author_and_nobody_deletes_orders_or_repairs(clerk):
     order = make_order()
-    page = f"/en/admin/shop/order/{order.pk}/change/"
+    page = admin_url("shop_order_change", order.pk)
     form = {
         "email": order.email,
         "name": order.name,
@@ -214,39 +239,39 @@ def test_staff_notes_keep_their_author_and_nobody_deletes_orders_or_repairs(cler
     note = OrderNote.objects.get()
     assert note.author == clerk.user
     assert "Shopper called" in clerk.get(page).text
-    assert clerk.get(f"/en/admin/shop/order/{order.pk}/delete/").status_code == 403
+    assert clerk.get(admin_url("shop_order_delete", order.pk)).status_code == 403
     superuser = User.objects.create_superuser(unique("chef"), "chef@millet.example", "pw")
     clerk.force_login(superuser)
-    assert clerk.get(f"/en/admin/shop/order/{order.pk}/delete/").status_code == 403
-    repairs = clerk.get("/en/admin/repairs/repairrequest/")
+    assert clerk.get(admin_url("shop_order_delete", order.pk)).status_code == 403
+    repairs = clerk.get(admin_url("repairs_repairrequest_changelist"))
     assert repairs.status_code == 200
     assert RepairRequest._meta.model_name in repairs.text
     assert "delete_selected" not in repairs.text
 
 
-def test_the_list_shows_six_columns_and_finds_late_and_ready_orders(clerk):
+def test_the_list_shows_six_columns_and_finds_late_and_ready_orders(clerk, settings):
     late = make_order(payment_method=Order.Payment.TRANSFER)
     recent = make_order(payment_method=Order.Payment.TRANSFER)
     at_store = make_order()
     ready = make_order()
     order_advance(order=ready, to_status=Order.Status.READY)
-    eight_days_ago = timezone.now() - datetime.timedelta(days=PAYMENT_LATE_DAYS + 1)
-    Order.objects.filter(pk__in=[late.pk, at_store.pk]).update(created_at=eight_days_ago)
+    past_reminder = timezone.now() - datetime.timedelta(days=settings.TRANSFER_REMINDER_DAYS + 1)
+    Order.objects.filter(pk__in=[late.pk, at_store.pk]).update(created_at=past_reminder)
 
     def listed(query):
-        response = clerk.get(f"/en/admin/shop/order/?{query}")
+        response = clerk.get(admin_url("shop_order_changelist") + f"?{query}")
         return {order.number for order in response.context["cl"].result_list}
 
     assert listed("prepare=late") == {late.number}  # paying at the store is never late
     assert listed("prepare=ready") == {ready.number}
     assert recent.number not in listed("prepare=late")
-    columns = clerk.get("/en/admin/shop/order/").context["cl"].list_display
+    columns = clerk.get(admin_url("shop_order_changelist")).context["cl"].list_display
     assert columns == [
         "action_checkbox",
         "number",
-        "created_at",
+        "placed",
         "name",
         "total",
-        "status",
-        "delivery",
+        "state",
+        "delivery_place",
     ]

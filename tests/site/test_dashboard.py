@@ -93,7 +93,7 @@ def test_today_shows_the_number_of_paid_orders_and_their_takings(staff_client):
     today = text(section(home(staff_client, "/en/admin/"), "today"))
 
     assert "Orders paid 2" in today
-    assert "Revenue 99.90 €" in today
+    assert "Revenue €99.90" in today
 
 
 def test_orders_to_prepare_are_the_paid_ones_and_collections_paid_at_the_store(staff_client):
@@ -128,7 +128,7 @@ def test_the_sales_chart_draws_one_bar_per_day_with_sales_and_a_table(staff_clie
     bars = re.findall(
         r'<rect class="sales-chart-bar" x="\d+" y="(\d+)" width="16" height="(\d+)"', svg
     )
-    # The best day (today, 99.90 €) fills the chart's 120 units; 50 € is half as tall.
+    # The best day (today, €99.90) fills the chart's 120 units; 50 € is half as tall.
     assert sorted(int(height) for _, height in bars) == [60, 120]
     assert "style=" not in sales
     assert "149,90 € en 3 commandes." in text(sales)
@@ -263,14 +263,14 @@ def test_takings_are_paid_orders_less_refunds_and_link_to_their_rows(staff_clien
     sales = section(home(staff_client, "/en/admin/"), "sales")
     figures = links(sales)
 
-    assert "240.00 € in 3 orders." in text(sales)
-    assert "Paid orders 240.00 €" in text(sales)
-    assert "Refunds 105.00 €" in text(sales)
-    assert "Takings 135.00 €" in text(sales)
+    assert "€240.00 in 3 orders." in text(sales)
+    assert "Paid orders €240.00" in text(sales)
+    assert "Refunds €105.00" in text(sales)
+    assert "Takings €135.00" in text(sales)
     paid = {kept.pk, by_card.pk, by_transfer.pk}
-    assert listed(staff_client, figures["240.00 €"]) == paid
-    assert listed(staff_client, figures["135.00 €"]) == paid
-    assert listed(staff_client, figures["105.00 €"]) == {card_return.pk, transfer_return.pk}
+    assert listed(staff_client, figures["€240.00"]) == paid
+    assert listed(staff_client, figures["€135.00"]) == paid
+    assert listed(staff_client, figures["€105.00"]) == {card_return.pk, transfer_return.pk}
 
 
 def test_payments_returns_and_accepted_quotes_to_handle_link_to_their_rows(staff_client):

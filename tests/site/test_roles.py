@@ -47,6 +47,7 @@ def test_store_staff_handle_orders_but_not_the_catalogue(client, groups):
     order = make_order()
     product = make_product()
     staff = member(client, "Boutiques")
+    order.store.staff.add(*Group.objects.get(name="Boutiques").user_set.all())  # their store
 
     assert status(staff, "/en/admin/shop/order/") == 200
     assert status(staff, f"/en/admin/shop/order/{order.pk}/change/") == 200

@@ -1,6 +1,9 @@
 """Catch up on card payments whose own task gave up (the provider down for long, the
 queue lost): webhook events not handled yet are handled, unpaid card orders past their
-hold are released. Safe to run at any time; deploy/systemd runs it every 5 minutes."""
+hold are released. Then the bank transfers still awaited: the shopper is reminded after
+TRANSFER_REMINDER_DAYS, the order cancelled (its stock back on sale) after
+TRANSFER_CANCEL_DAYS, each e-mailed once. Safe to run at any time; deploy/systemd runs it
+every 5 minutes."""
 
 import datetime
 
@@ -10,14 +13,17 @@ from django.utils import timezone
 from shop.models import Order, PaymentEvent
 from shop.payment_tasks import payment_event_handle
 from shop.payments import PaymentRefused, PaymentUnavailable
-from shop.services import TransitionRefused, order_hold_release
+from shop.services import TransitionRefused, order_hold_release, transfers_sweep
 
 # An event younger than this is still with its own task.
 GRACE = datetime.timedelta(minutes=2)
 
 
 class Command(BaseCommand):
-    help = "Handle the payment events and release the unpaid card orders left behind."
+    help = (
+        "Handle the payment events and release the unpaid card orders left behind; remind "
+        "the shoppers whose bank transfer is late, and cancel the orders it never paid."
+    )
 
     def handle(self, *args, **options):
         now = timezone.now()
@@ -40,4 +46,9 @@ class Command(BaseCommand):
         self.stdout.write(
             f"{events.count()} event(s) queued again, {released} order(s) settled "
             f"after their hold, {left} left for the next run"
+        )
+        reminded, cancelled = transfers_sweep(now=now)
+        self.stdout.write(
+            f"{reminded} shopper(s) reminded of their bank transfer, "
+            f"{cancelled} order(s) cancelled without it"
         )
