@@ -23,6 +23,7 @@ form fields is left as it is.
 import re
 
 from django import template
+from django.template.defaultfilters import floatformat
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
@@ -136,3 +137,27 @@ def signed(value):
     if value is None or value == "":
         return ""
     return str(value).replace("-", MINUS)
+
+
+@register.filter(is_safe=True)
+def price(value, decimals=2):
+    """An amount in euros as its reader writes it: “249,00 €” on a French page, with a
+    no-break space, and “€249.00” on an English one, the sign first as English readers
+    expect. The figure is Django's own with grouped thousands (1 249,00 € and €1,249.00);
+    `price:0` drops the cents of a round amount such as a threshold (100 €, €100)."""
+    if value is None or value == "":
+        return ""
+    amount = floatformat(value, f"{int(decimals)}g")
+    if (get_language() or "").startswith("fr"):
+        return f"{amount}{NBSP}€"
+    if amount.startswith("-"):
+        return f"{MINUS}€{amount[1:]}"
+    return f"€{amount}"
+
+
+@register.simple_tag
+def colon():
+    """The colon between a label and its value: “Total : 12,00 €” with a no-break space
+    in French, “Total: €12.00” in English, for templates whose label and value are
+    translated apart."""
+    return f"{NBSP}:" if (get_language() or "").startswith("fr") else ":"

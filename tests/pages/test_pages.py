@@ -117,7 +117,8 @@ def test_the_terms_state_the_delivery_fee_and_threshold_that_the_cart_charges(
     # French pages keep the amount and its euro sign together (a no-break space).
     french_threshold = threshold.replace(" ", "\u00a0")
     assert f"{fee.replace('.', ',')}\u00a0€ par commande, offerte dès {french_threshold}" in french
-    assert f"{fee} € per order, free from {threshold}" in english
+    # English pages put the euro sign first, as English readers write it.
+    assert f"€{fee} per order, free on orders of €{FREE_DELIVERY_FROM:.0f} or more" in english
 
 
 def test_the_cookie_page_names_every_cookie_that_the_site_sets(client, shipped_pages):

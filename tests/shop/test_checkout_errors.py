@@ -240,8 +240,8 @@ def test_the_total_with_delivery_comes_right_above_the_order_button(client, cart
     form = html[html.index("<form") : html.index("</form>")]
     due = form[form.index('class="totals checkout__due"') :]
     assert re.search(
-        r"Total avec livraison à domicile</dt><dd>149,00&nbsp;€</dd>.*"
-        r"Total avec retrait en magasin</dt><dd>149,00&nbsp;€</dd>\s*</div>\s*</dl>\s*"
+        r"Total avec livraison à domicile</dt><dd>149,00 €</dd>.*"
+        r"Total avec retrait en magasin</dt><dd>149,00 €</dd>\s*</div>\s*</dl>\s*"
         r"<button[^>]*>Commander avec obligation de paiement</button>",
         due,
         re.S,

@@ -99,7 +99,7 @@ def test_an_english_order_gets_an_english_invoice():
     html = invoice_html(invoiced(home_order(price="1234.50", language="en")))
 
     assert "<h1>Invoice F-0000001</h1>" in html
-    assert 'of which VAT at 20%</th><td class="number">205.75' in html
+    assert 'of which VAT at 20%</th><td class="number">€205.75<' in html
     assert "Total excl. VAT" in html
 
 
