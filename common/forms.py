@@ -1,16 +1,12 @@
 """Form fields shared by the shop's forms: one French postcode and one phone rule, and
 the words a shopper reads when a field is left empty or too long."""
 
-import re
-
-from django import forms
-from django.core.exceptions import ValidationError
+import phonenumbers
 from django.core.validators import MaxLengthValidator, MinLengthValidator
 from django.utils.translation import gettext_lazy as _
 from localflavor.fr.forms import FRZipCodeField
+from phonenumber_field.formfields import PhoneNumberField
 
-_PHONE_SEPARATORS = re.compile(r"[ .()-]")
-_FRENCH_PHONE = re.compile(r"^(?:0|\+33|0033)([1-9])(\d{8})$")
 TOO_LONG = _("Shorten this to %(limit_value)d characters at most (it has %(show_value)d).")
 
 
@@ -40,27 +36,27 @@ class FrenchPostcodeField(FRZipCodeField):
         self.widget.attrs.update({"inputmode": "numeric", "autocomplete": "postal-code"})
 
 
-class FrenchPhoneField(forms.CharField):
-    """A French phone number, written any usual way, kept as "06 12 34 56 78".
+class PhoneField(PhoneNumberField):
+    """A phone number, French by default (06 12 34 56 78), any other country with its
+    +code (django-phonenumber-field, Google's libphonenumber rules). Kept as a French
+    reader writes it: "06 12 34 56 78", or "+41 22 345 67 89" abroad."""
 
-    django-localflavor dropped its phone fields; the rule is small enough to
-    keep here, in one place for the shop and the repair service.
-    """
-
-    default_error_messages = {"invalid": _("Enter a French phone number, e.g. 06 12 34 56 78.")}
+    default_error_messages = {
+        "invalid": _("Enter a phone number, e.g. 06 12 34 56 78, or +41 22 345 67 89 abroad.")
+    }
 
     def __init__(self, **kwargs):
         kwargs.setdefault("label", _("Phone"))
         kwargs.setdefault("max_length", 25)
+        kwargs.setdefault("region", "FR")
         super().__init__(**kwargs)
+        self.widget.input_type = "tel"
         self.widget.attrs.update({"inputmode": "tel", "autocomplete": "tel"})
 
     def to_python(self, value):
-        value = super().to_python(value)
-        if value in self.empty_values:
+        number = super().to_python(value)
+        if number in self.empty_values:
             return ""
-        match = _FRENCH_PHONE.fullmatch(_PHONE_SEPARATORS.sub("", value))
-        if match is None:
-            raise ValidationError(self.error_messages["invalid"], code="invalid")
-        digits = "0" + match[1] + match[2]
-        return " ".join(digits[i : i + 2] for i in range(0, 10, 2))
+        if number.country_code == 33:
+            return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
+        return number.as_international

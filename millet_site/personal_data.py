@@ -17,6 +17,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from alerts.models import StockAlert
+from common.shoppers import verified_emails
 from repairs.models import RepairPhoto, RepairRequest
 from shop.models import Order
 
@@ -53,6 +54,37 @@ def export_for(email: str) -> dict:
         "orders": [_order(order) for order in orders],
         "repair_requests": [_repair(repair) for repair in repairs],
         "stock_alerts": [_alert(alert) for alert in alerts],
+    }
+
+
+def export_for_account(user) -> dict:
+    """Everything held for a shopper's account: the account, its saved addresses, and
+    what `export_for` finds for each address it has verified."""
+    emails = verified_emails(user)
+    parts = [export_for(email) for email in emails]
+    return {
+        "account": {
+            "email": user.email,
+            "joined_at": user.date_joined.isoformat(),
+            "verified_emails": emails,
+            "saved_addresses": [
+                {
+                    "label": address.label,
+                    "delivery": address.get_delivery_display(),
+                    "name": address.name,
+                    "phone": address.phone,
+                    "street": address.street,
+                    "postcode": address.postcode,
+                    "city": address.city,
+                    "collection_store": address.store.name if address.store_id else None,
+                }
+                for address in user.saved_addresses.select_related("store")
+            ],
+        },
+        "exported_at": timezone.now().isoformat(),
+        "orders": [order for part in parts for order in part["orders"]],
+        "repair_requests": [repair for part in parts for repair in part["repair_requests"]],
+        "stock_alerts": [alert for part in parts for alert in part["stock_alerts"]],
     }
 
 

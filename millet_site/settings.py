@@ -57,6 +57,13 @@ INSTALLED_APPS = [
     "repairs",
     "alerts",
     "pages",
+    # Shopper accounts (django-allauth): sign-up and sign-in by e-mail, a second
+    # factor; "Mon compte" and saved addresses are the accounts app's.
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
+    "phonenumber_field",
+    "accounts",
     # Demo drawings and generated catalogues (draw_demo_images, seed_catalog).
     "demo",
     # The shared package: template tags (typography, languages, first paint).
@@ -85,6 +92,8 @@ MIDDLEWARE = [
     "common.page_cache.AnonymousPageCacheMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    "accounts.middleware.PrivateAccountPagesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into its page.
@@ -247,6 +256,15 @@ STRIPE_TIMEOUT = env_int("STRIPE_TIMEOUT", 5)
 # An unpaid card order holds its stock this long; then the worker cancels it and puts
 # the stock back.
 PAYMENT_HOLD_MINUTES = env_int("PAYMENT_HOLD_MINUTES", 30)
+# An order awaiting its bank transfer holds its stock too: the shopper is reminded after
+# TRANSFER_REMINDER_DAYS, and the order cancelled (stock back on sale) after
+# TRANSFER_CANCEL_DAYS, by `manage.py payments_sweep` (shop.services.transfers_sweep).
+TRANSFER_REMINDER_DAYS = env_int("TRANSFER_REMINDER_DAYS", 5)
+TRANSFER_CANCEL_DAYS = env_int("TRANSFER_CANCEL_DAYS", 10)
+if not 0 < TRANSFER_REMINDER_DAYS < TRANSFER_CANCEL_DAYS:
+    raise ImproperlyConfigured(
+        "TRANSFER_REMINDER_DAYS must be above 0 and below TRANSFER_CANCEL_DAYS."
+    )
 # Seconds before each new try of an e-mail the relay refused; after the last,
 # the e-mail waits for staff to send it again from the admin.
 MAIL_RETRY_DELAYS = [60, 300, 1800, 7200, 21600]
@@ -263,17 +281,66 @@ PROXY_HOPS = env_int("DJANGO_PROXY_HOPS", 1)
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
 ]
-AXES_FAILURE_LIMIT = 5
+# 5 failures on the admin's sign-in, 10 on the shoppers' (accounts/lockout.py).
+AXES_FAILURE_LIMIT = "accounts.lockout.failure_limit"
 AXES_COOLOFF_TIME = 0.25  # hours
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# A name tried from one address, and one address trying many names (spraying):
+# each is locked after its failures. A name alone is never locked, or anyone could
+# lock staff out; the second factor stands behind the password. The lock is checked
+# before the password is hashed: a refused try costs no hashing. Shoppers' sign-in
+# also has allauth's limits (ACCOUNT_RATE_LIMITS below), per address and per e-mail.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+AXES_USERNAME_CALLABLE = "accounts.lockout.username"
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
 AXES_CLIENT_IP_CALLABLE = "common.client.axes_client_ip"
-AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 # Shopper forms: django-ratelimit counts in the "limits" cache.
 RATELIMIT_USE_CACHE = "limits"
 RATELIMIT_IP_META_KEY = "common.client.client_ip"
+
+# Shoppers' accounts (django-allauth): an e-mail address and a password, the address
+# verified before the first sign-in; a second factor (an authenticator app, with
+# recovery codes) offered to shoppers and required of staff (millet_site.admin_site).
+# Its rate limits are allauth's own, counted in the default (shared) cache; failed
+# sign-ins are limited per address and per e-mail before any password is hashed.
+ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
+ACCOUNT_FORMS = {
+    "login": "accounts.forms.LoginForm",
+    "signup": "accounts.forms.SignupForm",
+    "reset_password": "accounts.forms.ResetPasswordForm",
+    "add_email": "accounts.forms.AddEmailForm",
+}
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_CHANGE_EMAIL = True
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "Millet · "
+ACCOUNT_SESSION_REMEMBER = None
+ACCOUNT_RATE_LIMITS = {
+    "change_password": "5/m/user",
+    "manage_email": "10/m/user",
+    "reset_password": "20/m/ip,5/m/key",
+    "reauthenticate": "10/m/user",
+    "reset_password_from_key": "20/m/ip",
+    "signup": "20/m/ip",
+    "login": "30/m/ip",
+    "login_failed": "10/m/ip,5/5m/key",
+    "confirm_email": "1/3m/key",
+}
+LOGIN_URL = "account_login"
+LOGIN_REDIRECT_URL = "accounts:home"
+ACCOUNT_LOGOUT_REDIRECT_URL = "home"
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "Millet"
+# Staff need a second factor to open the admin (millet_site.admin_site).
+ADMIN_SECOND_FACTOR = env_bool("DJANGO_ADMIN_SECOND_FACTOR", default=True)
+# Phone numbers: French by default, any country written with its +code.
+PHONENUMBER_DEFAULT_REGION = "FR"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -32,11 +32,16 @@ urlpatterns += i18n_patterns(
     path("", include("repairs.urls")),
     path("", include("alerts.urls")),
     path("", include("pages.urls")),
+    path("compte/donnees/", views.account_data_export, name="account_data_export"),
+    path("compte/", include("accounts.urls")),
+    path("compte/", include("allauth.urls")),
     path(
         "admin/donnees-personnelles/",
         admin.site.admin_view(views.personal_data_export),
         name="personal_data_export",
     ),
+    # Staff read it in French or under /en/; they sign in at one address,
+    # /admin/login/ (millet_site.admin_site), which nginx's limit guards.
     path("admin/", admin.site.urls),
     prefix_default_language=False,
 )

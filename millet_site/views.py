@@ -4,9 +4,11 @@ import asyncio
 import logging
 
 import psycopg
+from allauth.account.decorators import reauthentication_required
 from django import forms
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import DatabaseError, connection
 from django.http import HttpResponse, HttpResponseServerError, JsonResponse
@@ -23,7 +25,7 @@ from django.views.static import serve
 from catalog.models import Product, category_tiles
 from common.http import mark_private
 from common.page_cache import anonymous_page, depends_on
-from millet_site.personal_data import export_for
+from millet_site.personal_data import export_for, export_for_account
 
 logger = logging.getLogger(__name__)
 
@@ -83,7 +85,14 @@ async def _ping_postgresql():
 
 
 # Paths with one person's data, or staff's, in every language: no crawler goes there.
-PRIVATE_PATHS = ["admin/", "panier/", "commande/", "reparation/suivi/", "reparation/envoyee/"]
+PRIVATE_PATHS = [
+    "admin/",
+    "panier/",
+    "commande/",
+    "compte/",
+    "reparation/suivi/",
+    "reparation/envoyee/",
+]
 
 
 @require_safe
@@ -134,6 +143,23 @@ def personal_data_export(request):
         "form": form,
     }
     return render(request, "admin/personal_data_export.html", context)
+
+
+@require_safe
+@login_required
+@reauthentication_required
+def account_data_export(request):
+    """The shopper downloads everything held about them (the same content as the staff
+    export, with their account and saved addresses), after signing in again."""
+    data = export_for_account(request.user)
+    logger.info(
+        "Personal data export by the account's owner: %s orders, %s repair requests",
+        len(data["orders"]),
+        len(data["repair_requests"]),
+    )
+    response = JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 2})
+    response["Content-Disposition"] = content_disposition_header(True, "millet-my-data.json")
+    return mark_private(response)
 
 
 # Error pages rendered with the request, so they wear the site's header, in

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from catalog.images import photo_reencode
 from catalog.models import Product
-from common.forms import TOO_LONG, FrenchPhoneField, FrenchPostcodeField, shop_errors
+from common.forms import TOO_LONG, FrenchPostcodeField, PhoneField, shop_errors
 from common.visible_text import VisibleTextForm
 from repairs.models import Status
 from repairs.services import MAX_PHOTOS, TRANSITIONS
@@ -52,7 +52,7 @@ class RepairRequestForm(VisibleTextForm):
             invalid=_("Enter a valid e-mail address, such as anne@example.org."),
         ),
     )
-    phone = FrenchPhoneField(required=False)
+    phone = PhoneField(required=False)
     product = forms.CharField(
         label=_("Product from our catalogue"),
         max_length=120,

@@ -3,6 +3,7 @@ from urllib.parse import quote
 from django.conf import settings
 from django.contrib import messages
 from django.core.validators import slug_re
+from django.db.models import Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -12,6 +13,7 @@ from django_ratelimit.core import is_ratelimited
 from catalog.models import Product
 from common.client import client_network
 from common.http import mark_private, private_page
+from common.shoppers import verified_emails
 from repairs.forms import RepairRequestForm, TrackingForm
 from repairs.models import RepairPhoto, RepairRequest
 from repairs.services import MoveRefused, repair_quote_answer, repair_request_create
@@ -192,5 +194,9 @@ def _remember(request, repair):
 
 
 def _readable(request):
-    """The requests this visitor proved they own (reference + e-mail, or sent them)."""
-    return RepairRequest.objects.filter(pk__in=request.session.get(SESSION_KEY, []))
+    """The requests this visitor proved they own: reference + e-mail, sent them, or made
+    them with an address their signed-in account has verified."""
+    owned = Q(pk__in=request.session.get(SESSION_KEY, []))
+    for email in verified_emails(request.user):
+        owned |= Q(email__iexact=email, anonymised_at=None)
+    return RepairRequest.objects.filter(owned)

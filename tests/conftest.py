@@ -1,9 +1,11 @@
 import os
 import socket
+import time
 
 import pytest
 from django.conf import settings as django_settings
 from django.db import connection, transaction
+from django.test import Client
 from django.utils import translation
 from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
@@ -29,6 +31,31 @@ def _test_settings(settings, tmp_path):
     # twice is served the kept one when nothing it shows changed.
     # A lazy load on a catalogue page raises instead of adding a query per card.
     settings.PAGE_FETCH_RAISE = True
+
+
+@pytest.fixture(autouse=True)
+def _force_login_is_a_whole_sign_in(monkeypatch):
+    """`Client.force_login` stands for a whole sign-in: for staff, the second factor the
+    admin asks for included. tests/accounts/test_staff_sign_in.py signs staff in through
+    the real forms, code included."""
+    from allauth.account.internal.flows.login import (
+        _AUTHENTICATION_METHODS_USER_SESSION_KEY,
+        AUTHENTICATION_METHODS_SESSION_KEY,
+    )
+
+    original = Client.force_login
+
+    def force_login(self, user, backend=None):
+        original(self, user, backend)
+        if user.is_staff:
+            session = self.session
+            session[_AUTHENTICATION_METHODS_USER_SESSION_KEY] = str(user.pk)
+            session[AUTHENTICATION_METHODS_SESSION_KEY] = [
+                {"method": "mfa", "type": "totp", "at": time.time()}
+            ]
+            session.save()
+
+    monkeypatch.setattr(Client, "force_login", force_login)
 
 
 @pytest.fixture(autouse=True)

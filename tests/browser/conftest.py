@@ -87,11 +87,21 @@ class Journey:
         return self.page
 
     def sign_in_to_admin(self, username, password):
-        """Sign in through the admin's own form, as staff do."""
+        """Sign in through the admin's own form, as staff do: the password, then the
+        code of their authenticator app (set up here if they have none yet)."""
+        from django.contrib.auth.models import User
+
+        from tests.factories import staff_second_factor, totp_code
+
+        secret = staff_second_factor(User.objects.get(username=username))
         page = self.visit("/admin/")
         page.get_by_label("Nom d’utilisateur").fill(username)
         page.get_by_label("Mot de passe").fill(password)
         page.get_by_role("button", name="Connexion").click()
+        page.wait_for_url("**/admin/deuxieme-facteur/**")
+        self.check()
+        page.get_by_label("Code").fill(totp_code(secret))
+        page.get_by_role("button", name="Vérifier").click()
         page.wait_for_url("**/admin/")
         self.check()
         return page

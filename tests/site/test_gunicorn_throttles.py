@@ -2,9 +2,9 @@
 
 A throttle that counted in each process's memory would let an attacker make
 about four times the attempts, one series per worker. The repair tracking form
-counts in the file-based "limits" cache and django-axes in the database, both
-shared by every worker, and both read the client's address from the rightmost
-X-Forwarded-For entry behind the proxy.
+counts in the file-based "limits" cache, allauth's sign-in limits in the default
+cache and django-axes in the database, all shared by every worker, and all read
+the client's address from the rightmost X-Forwarded-For entry behind the proxy.
 
 Each test talks HTTP to a real gunicorn on its own SQLite database and cache
 folder, with the standard library only. The attempt that should be refused is
@@ -38,6 +38,10 @@ SIGN_IN = "/admin/login/"
 ATTEMPTS = "/admin/axes/accessattempt/"
 OWNER_EMAIL = "paul@example.org"
 PASSWORDS = {"alice": "glacier-de-la-meije-1921", "bruno": "aiguille-du-midi-3842"}
+# Each member of staff's authenticator app.
+SECRETS = {"alice": "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP", "bruno": "KRSXG5DSNFXGOIDBNZSCA5DPEB2GK43U"}
+SHOPPER = {"email": "lea@example.org", "password": "Refuge-du-Goûter-3835"}
+SHOPPER_SIGN_IN = "/compte/login/"
 
 # Migrates the database, then adds two superusers and one repair request, from
 # the passwords and the request's fields given as JSON arguments. The password
@@ -50,14 +54,23 @@ django.setup()
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from django.core.management import call_command
+from allauth.account.models import EmailAddress
+from allauth.mfa.totp.internal.auth import TOTP
 from repairs.services import repair_request_create
 
 call_command("migrate", interactive=False, verbosity=0)
 hasher = PBKDF2PasswordHasher()
+secrets = json.loads(sys.argv[3])
 for name, password in json.loads(sys.argv[1]).items():
     user = get_user_model().objects.create_superuser(name, f"{name}@millet.example", None)
     user.password = hasher.encode(password, hasher.salt(), iterations=1000)
     user.save()
+    TOTP.activate(user, secrets[name])
+shopper = json.loads(sys.argv[4])
+user = get_user_model().objects.create_user("client-lea", shopper["email"], None)
+user.password = hasher.encode(shopper["password"], hasher.salt(), iterations=1000)
+user.save()
+EmailAddress.objects.create(user=user, email=shopper["email"], verified=True, primary=True)
 repair = repair_request_create(fields=json.loads(sys.argv[2]))
 print(f"reference={repair.reference}")
 """
@@ -209,7 +222,15 @@ def site(tmp_path_factory):
         "PRIVATE_MEDIA_ROOT": str(folder / "private"),
     }
     setup = subprocess.run(
-        [sys.executable, "-c", SETUP, json.dumps(PASSWORDS), json.dumps(REPAIR)],
+        [
+            sys.executable,
+            "-c",
+            SETUP,
+            json.dumps(PASSWORDS),
+            json.dumps(REPAIR),
+            json.dumps(SECRETS),
+            json.dumps(SHOPPER),
+        ],
         cwd=ROOT,
         env=env,
         check=True,
@@ -322,6 +343,15 @@ def start_sign_in(visitor, username, password):
     return visitor.start_post(f"{SIGN_IN}?next=/admin/", fields)
 
 
+def second_factor(visitor, username):
+    """The code of `username`'s authenticator app, after the password."""
+    from tests.factories import totp_code
+
+    code = {"code": totp_code(SECRETS[username]), "next": "/admin/"}
+    response = visitor.post("/admin/deuxieme-facteur/", code)
+    assert (response.status, response.location) == (302, "/admin/"), response.html[-2000:]
+
+
 def test_admin_sign_in_locks_after_five_failures_and_staff_can_unlock(site):
     at_x = Visitor(site, "203.0.113.50")
 
@@ -335,7 +365,7 @@ def test_admin_sign_in_locks_after_five_failures_and_staff_can_unlock(site):
     for response in [sign_in(at_x, "alice", "wrong-4"), right_password_too_late()]:
         assert response.status == 429
         assert "Connexion bloquée" in response.html
-        assert "ce compte ne peut plus se connecter depuis votre adresse" in response.html
+        assert "depuis votre adresse, la connexion est suspendue" in response.html
     answers = site.answers("POST", SIGN_IN, at_x.address, expected=6)
     assert [status for _pid, status in answers] == [200] * 4 + [429] * 2
     assert answers[5][0] not in {pid for pid, _status in answers[:5]}, answers
@@ -348,6 +378,7 @@ def test_admin_sign_in_locks_after_five_failures_and_staff_can_unlock(site):
     # Another member of staff, elsewhere, deletes the account's attempts.
     at_y = Visitor(site, "198.51.100.30")
     assert sign_in(at_y, "bruno", PASSWORDS["bruno"]).status == 302
+    second_factor(at_y, "bruno")
     listing = at_y.get(f"{ATTEMPTS}?q=alice")
     assert listing.status == 200
     rows = selectable_rows(listing.html)
@@ -362,6 +393,58 @@ def test_admin_sign_in_locks_after_five_failures_and_staff_can_unlock(site):
     response = sign_in(at_x, "alice", PASSWORDS["alice"])
     assert response.status == 302
     assert not response.location.startswith(SIGN_IN)
+
+
+def test_one_address_trying_many_user_names_is_stopped_before_any_hashing(site):
+    """Spraying: one address, a new user name each time. django-axes counts the
+    address's failures whatever the name, across the workers, and refuses before the
+    password is hashed; the English address of the sign-in page only redirects here."""
+    sprayer = Visitor(site, "203.0.113.77")
+    statuses = [sign_in(sprayer, f"staff-{n}", "hunter2").status for n in range(30)]
+
+    assert statuses == [200] * 4 + [429] * 26
+    # The right password of a real account, from that address, is refused too.
+    assert sign_in(sprayer, "bruno", PASSWORDS["bruno"]).status == 429
+    token = sprayer.cookies["csrftoken"]
+    body = urlencode({"username": "bruno", "password": "x", "csrfmiddlewaretoken": token})
+    english = sprayer.send("POST", "/en/admin/login/", body.encode())()
+    assert english.status == 302 and english.location.startswith(SIGN_IN)
+    # Elsewhere, staff sign in as usual.
+    assert sign_in(Visitor(site, "198.51.100.77"), "bruno", PASSWORDS["bruno"]).status == 302
+
+
+def shopper_sign_in(visitor, email, password, path=SHOPPER_SIGN_IN):
+    return visitor.post(path, {"login": email, "password": password})
+
+
+def refused(response):
+    """Refused before any password is read: django-axes' page, or allauth's message."""
+    return response.status == 429 or any(
+        words in response.html
+        for words in ("Trop de tentatives de connexion", "Too many failed login attempts")
+    )
+
+
+def test_shoppers_sign_in_is_limited_per_address_and_per_e_mail_in_every_language(site):
+    """Spraying the shoppers' sign-in: after 10 failures from one address, every try is
+    refused (django-axes locks the address, allauth counts 10 a minute), the right
+    password too and under /en/ as well; one e-mail address tried from many addresses is
+    refused at its sixth try (allauth, 5 in 5 minutes)."""
+    sprayer = Visitor(site, "203.0.113.88")
+    answers = [shopper_sign_in(sprayer, f"inconnu{n}@example.org", "mauvais-1") for n in range(12)]
+
+    assert [refused(answer) for answer in answers] == [False] * 9 + [True] * 3
+    assert "La connexion est suspendue" in answers[9].html  # the shop's page, not the admin's
+    assert refused(shopper_sign_in(sprayer, SHOPPER["email"], SHOPPER["password"]))
+    assert refused(shopper_sign_in(sprayer, SHOPPER["email"], "x", path="/en" + SHOPPER_SIGN_IN))
+
+    for n in range(5):
+        shopper_sign_in(Visitor(site, f"192.0.2.{10 + n}"), SHOPPER["email"], f"faux-{n}")
+    late = shopper_sign_in(Visitor(site, "192.0.2.40"), SHOPPER["email"], SHOPPER["password"])
+    assert refused(late)
+    # The shopper, from home, is not locked out by the sprayer's address.
+    home = shopper_sign_in(Visitor(site, "198.51.100.88"), "inconnu@example.org", "x")
+    assert not refused(home)
 
 
 def test_an_oversized_upload_is_refused_before_its_body_is_sent(site):
