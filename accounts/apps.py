@@ -1,3 +1,5 @@
+from allauth.account.apps import AccountConfig
+from allauth.mfa.apps import MFAConfig
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -9,3 +11,15 @@ class AccountsConfig(AppConfig):
 
     def ready(self):
         from accounts import signals  # noqa: F401
+
+
+class SignInConfig(AccountConfig):
+    """allauth's accounts app, named for staff: the shoppers' verified addresses."""
+
+    verbose_name = _("Shoppers' sign-in")
+
+
+class SecondFactorConfig(MFAConfig):
+    """allauth's MFA app, named for staff: the authenticator apps of shoppers and staff."""
+
+    verbose_name = _("Second factors")

@@ -70,7 +70,7 @@ def account_delete(*, request, user) -> None:
     emails = verified_emails(user)
     with transaction.atomic():
         records = records_for(user)
-        orders = list(records.orders.select_for_update())
+        orders = list(records.orders.select_for_update(of=("self",)))
         repairs = list(records.repairs.select_for_update())
         open_orders = [order.number for order in orders if TRANSITIONS[order.status]]
         open_repairs = [repair.reference for repair in repairs if repair.status != Status.CLOSED]

@@ -60,8 +60,8 @@ INSTALLED_APPS = [
     # Shopper accounts (django-allauth): sign-up and sign-in by e-mail, a second
     # factor; "Mon compte" and saved addresses are the accounts app's.
     "allauth",
-    "allauth.account",
-    "allauth.mfa",
+    "accounts.apps.SignInConfig",
+    "accounts.apps.SecondFactorConfig",
     "phonenumber_field",
     "accounts",
     # Demo drawings and generated catalogues (draw_demo_images, seed_catalog).

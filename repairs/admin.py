@@ -227,12 +227,17 @@ class RepairRequestAdmin(admin.ModelAdmin):
                     messages.SUCCESS,
                 )
                 return redirect("admin:repairs_repairrequest_change", repair.pk)
+        # What the workshop decides from: the damage as described, and the photos.
+        photo_inline = PhotoInline(self.model, self.admin_site)
         context = {
             **self.admin_site.each_context(request),
             "title": _("Move %(reference)s to its next step") % {"reference": repair.reference},
             "opts": self.opts,
             "original": repair,
             "form": form,
+            "photos": [
+                photo_inline.preview(photo) for photo in repair.photos.select_related("request")
+            ],
         }
         return TemplateResponse(request, "admin/repairs/repairrequest/move.html", context)
 

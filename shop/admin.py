@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 from modeltranslation.admin import TranslationAdmin
 
 from common.admin_tools import ErasedFilter, erase_action
+from common.templatetags.typography import price
 from shop.documents import print_packing_slips, print_pick_list
 from shop.models import Order, OrderLine, OrderNote, Payment, Refund, Return, ReturnLine, Store
 from shop.returns import ReturnRefused, refund_ceiling, return_receive, return_refund
@@ -589,7 +590,7 @@ def receive(modeladmin, request, queryset):
 @admin.register(Return)
 class ReturnAdmin(admin.ModelAdmin):
     form = ReturnAdminForm
-    list_display = ["order", "created_at", "reason", "status", "refund_amount", "refunded_on"]
+    list_display = ["order", "created_at", "reason", "status", "refund", "refunded_on"]
     list_filter = ["status", "reason", "refund_method", "refunded_on"]
     list_select_related = ["order"]
     search_fields = ["order__number", "order__email"]
@@ -625,12 +626,35 @@ class ReturnAdmin(admin.ModelAdmin):
     ]
 
     def get_fieldsets(self, request, obj=None):
+        """The refund once: nothing before the parcel is received, the fields to fill in
+        once it is, what was refunded afterwards."""
         fieldsets = super().get_fieldsets(request, obj)
-        if obj is None or obj.status != Return.Status.RECEIVED:
-            # The refund is entered once, after the parcel is received.
-            name, options = fieldsets[2]
-            fieldsets = [*fieldsets[:2], (name, {"fields": options["fields"][:2]})]
-        return fieldsets
+        name, options = fieldsets[2]
+        if obj is None or obj.status == Return.Status.REQUESTED:
+            return fieldsets[:2]
+        if obj.status == Return.Status.RECEIVED:
+            return [*fieldsets[:2], (name, {"fields": options["fields"][2:]})]
+        return [*fieldsets[:2], (name, {"fields": options["fields"][:2]})]
+
+    def get_urls(self):
+        receive_url = path(
+            "<int:return_id>/recu/",
+            self.admin_site.admin_view(self.receive_view),
+            name="shop_return_receive",
+        )
+        return [receive_url, *super().get_urls()]
+
+    def receive_view(self, request, return_id):
+        """The parcel is here: one click on the return's own page (POST)."""
+        parcel = get_object_or_404(Return, pk=return_id)
+        if request.method != "POST" or not self.has_change_permission(request, parcel):
+            raise PermissionDenied
+        receive(self, request, Return.objects.filter(pk=parcel.pk))
+        return redirect("admin:shop_return_change", parcel.pk)
+
+    @admin.display(description=_("refund"), ordering="refund_amount")
+    def refund(self, parcel):
+        return price(parcel.refund_amount) if parcel.refund_amount is not None else "—"
 
     def has_add_permission(self, request):
         return False  # returns come from the shopper's order page
@@ -656,7 +680,7 @@ class ReturnAdmin(admin.ModelAdmin):
         self.log_change(
             request,
             obj,
-            f"{_('Refunded')} {data['amount']} € ({Return.RefundMethod(data['method']).label}"
+            f"{_('Refunded')} {price(data['amount'])} ({Return.RefundMethod(data['method']).label}"
             + (f", {refund.provider_id}" if refund else "")
             + ")",
         )

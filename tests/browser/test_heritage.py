@@ -28,7 +28,7 @@ def test_a_reader_jumps_to_1950_and_reaches_a_product_from_the_annapurna(journey
     journey.check()
     assert "Maurice Herzog" in page.content()
 
-    page.get_by_role("link", name="Sac annapurna 50 reedition").first.click()
-    page.wait_for_url("**/produit/sac-annapurna-50-reedition/")
+    page.get_by_role("link", name="Sac toile hommage annapurna").first.click()
+    page.wait_for_url("**/produit/sac-toile-hommage-annapurna/")
     journey.check()
     assert page.get_by_role("region", name="Dans notre histoire").is_visible()

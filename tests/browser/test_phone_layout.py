@@ -20,7 +20,7 @@ FIXTURES = sorted(str(path) for path in (ROOT / "fixtures").glob("*.json"))
 PHONES = [pytest.param((360, 740), id="360x740"), pytest.param((390, 844), id="390x844")]
 # A long name with two colours, seven sizes of shoes, and a jacket in two colours.
 PRODUCTS = [
-    "sac-annapurna-50-reedition",
+    "sac-toile-hommage-annapurna",
     "chaussures-approche-rock",
     "veste-ski-freeride-gore-tex-homme",
 ]

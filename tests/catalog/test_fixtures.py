@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 
 FIXTURES = ["fixtures/catalog.json", "fixtures/groups.json"]
 KEY_PRODUCTS = [
-    "sac-annapurna-50-reedition",
+    "sac-toile-hommage-annapurna",
     "sac-alpinisme-peuterey-45",
     "sac-trekking-armature-60",
     "sac-trail-drome-light-5",

@@ -13,7 +13,7 @@ from tests.factories import make_product
 pytestmark = pytest.mark.django_db
 
 LINKED_PRODUCTS = [
-    "sac-annapurna-50-reedition",
+    "sac-toile-hommage-annapurna",
     "sac-alpinisme-peuterey-45",
     "sac-trekking-armature-60",
     "sac-trail-drome-light-5",
@@ -99,16 +99,16 @@ def test_the_timeline_is_grouped_by_decade_with_a_jump_list(client, story):
 def test_events_link_to_today_s_catalogue_as_such_and_back(client, story):
     timeline = client.get("/histoire/").content.decode()
     assert "Dans le catalogue aujourd’hui\u00a0:" in timeline
-    assert 'href="/produit/sac-annapurna-50-reedition/"' in timeline
+    assert 'href="/produit/sac-toile-hommage-annapurna/"' in timeline
 
     event = client.get("/histoire/1950-annapurna-50/").content.decode()
     assert "Dans le catalogue aujourd’hui" in event
-    assert 'href="/produit/sac-annapurna-50-reedition/"' in event
+    assert 'href="/produit/sac-toile-hommage-annapurna/"' in event
     # Nothing on the page claims that today's gear descends from the event.
     assert "descend" not in event
     assert 'href="/produit/sac-alpinisme-peuterey-45/"' not in event
 
-    product = client.get("/produit/sac-annapurna-50-reedition/").content.decode()
+    product = client.get("/produit/sac-toile-hommage-annapurna/").content.decode()
     assert "Dans notre histoire" in product
     assert 'href="/histoire/1950-annapurna-50/"' in product
 

@@ -173,3 +173,31 @@ def test_the_form_needs_its_csrf_token(chef):
     assert forged.status_code == 403
     assert genuine.status_code == 302
     assert RepairRequest.objects.get(pk=repair.pk).history.get(status="received").note == ""
+
+
+def test_the_next_step_page_shows_the_damage_and_the_photos(client, chef):
+    from django.core.files.base import ContentFile
+
+    from tests.factories import image_bytes
+
+    client.force_login(chef)
+    repair = repair_request_create(
+        fields={
+            "name": "Paul Durand",
+            "email": "paul@example.org",
+            "product_description": "Vieux sac rouge des années 1990",
+            "damage": "La bretelle gauche est déchirée à la couture.",
+            "street": "8 rue du Vercors",
+            "postcode": "38000",
+            "city": "Grenoble",
+        },
+        photos=[ContentFile(image_bytes("JPEG", (300, 200)), name="p.jpg")],
+    )
+    photo = repair.photos.get()
+
+    form = page_text(client.get(move_url(repair)))
+
+    assert "La bretelle gauche est déchirée à la couture." in form
+    photo_url = f"/admin/repairs/repairrequest/{repair.pk}/photo/{photo.pk}/"
+    assert f'<img src="{photo_url}"' in form
+    assert client.get(photo_url).status_code == 200

@@ -285,3 +285,30 @@ def test_an_english_shopper_gets_english_subjects_for_the_order_and_the_return(
         f"Your return for order {order.number}",
     ]
     assert "Hello Léa Martin" in mailoutbox[1].body
+
+
+def test_the_return_is_received_from_its_own_page_and_its_refund_asked_once(shipped, staff):
+    order, bag_line, _ = shipped
+    parcel = return_request(order=order, quantities={bag_line.pk: 2}, reason="size")
+    page = staff.get(f"/admin/shop/return/{parcel.pk}/change/").content.decode()
+    receive_url = f"/admin/shop/return/{parcel.pk}/recu/"
+    assert f'action="{receive_url}"' in page
+    assert 'name="amount"' not in page  # nothing to refund before the parcel is here
+    assert staff.get(receive_url).status_code == 403  # a click, never a link
+
+    response = staff.post(receive_url, follow=True)
+
+    assert response.redirect_chain[-1][0] == f"/admin/shop/return/{parcel.pk}/change/"
+    parcel.refresh_from_db()
+    assert parcel.status == Return.Status.RECEIVED
+    assert stock(bag_line) == 5
+    page = response.content.decode()
+    assert f'action="{receive_url}"' not in page
+    # The refund's fields once: the ones to fill in, not the empty record beside them.
+    assert page.count('name="amount"') == 1
+    assert "field-refund_amount" not in page
+    record_refund(staff, parcel, "160.00")
+    listing = staff.get("/admin/shop/return/").content.decode().translate(NO_BREAK)
+    assert "160,00 €" in listing
+    history = staff.get(f"/admin/shop/return/{parcel.pk}/history/").content.decode()
+    assert "160,00 €" in history.translate(NO_BREAK)

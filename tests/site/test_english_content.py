@@ -134,7 +134,7 @@ def test_the_stores_page_under_en_is_in_english(client, demo):
 
 
 def test_the_french_pages_keep_their_french_text(client, demo):
-    product = Product.objects.get(slug="sac-annapurna-50-reedition")
+    product = Product.objects.get(slug="sac-toile-hommage-annapurna")
     html = client.get(f"/produit/{product.slug}/").content.decode().translate(NO_BREAK)
 
     assert f"<h1>{escape(product.name_fr)}</h1>" in html

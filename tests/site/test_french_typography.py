@@ -98,7 +98,7 @@ def typed_on_a_keyboard(*models):
 
 
 LINKED_PRODUCTS = [
-    "sac-annapurna-50-reedition",
+    "sac-toile-hommage-annapurna",
     "sac-trekking-armature-60",
     "veste-guide-chamonix",
     "chaussures-approche-rock",

@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parents[2]
 DOC = ROOT / "docs" / "sources.md"
 STORY_MODELS = {"heritage.person", "heritage.expedition", "heritage.timelineevent"}
 # Products whose own text tells part of the story.
-STORY_PRODUCTS = {"sac-annapurna-50-reedition", "sac-trail-drome-light-5"}
+STORY_PRODUCTS = {"sac-toile-hommage-annapurna", "sac-trail-drome-light-5"}
 # What a fingerprint leaves out: when the row was last saved.
 NOT_TOLD = {"updated_at"}
 # A product's story is in its texts; its price and stock are the shop's own and change freely.

@@ -1203,7 +1203,7 @@ def gaiters(pen, c, back, label=""):
 
 # Each demo product's drawing and what sets it apart.
 LOOKS = {
-    "sac-annapurna-50-reedition": (backpack, {"style": "heritage", "label": "1950"}),
+    "sac-toile-hommage-annapurna": (backpack, {"style": "heritage", "label": "50"}),
     "sac-alpinisme-peuterey-45": (backpack, {"style": "alpine", "label": "45"}),
     "sac-trekking-armature-60": (backpack, {"style": "trek", "label": "60"}),
     "sac-randonnee-hiker-30": (backpack, {"style": "day", "label": "30"}),
