@@ -75,7 +75,7 @@ def log_step(modeladmin, request, order, before):
     if order.status == Order.Status.SHIPPED and order.tracking_number:
         message += f" ({order.get_carrier_display()} {order.tracking_number})"
     refunds = ", ".join(
-        f"{refund.amount} € ({refund.provider_id})"
+        f"{price(refund.amount)} ({refund.provider_id})"
         for refund in Refund.objects.filter(payment__order=order, reason=Refund.Reason.CANCELLATION)
     )
     if refunds:
@@ -380,7 +380,7 @@ class OrderAdmin(admin.ModelAdmin):
         refunds = Refund.objects.filter(payment__order=order)
         return (
             ", ".join(
-                f"{refund.amount} € · {refund.get_reason_display()} · {refund.provider_id}"
+                f"{price(refund.amount)} · {refund.get_reason_display()} · {refund.provider_id}"
                 for refund in refunds
             )
             or "—"
@@ -398,7 +398,7 @@ class OrderAdmin(admin.ModelAdmin):
                         reverse("admin:shop_return_change", args=[parcel.pk]),
                         date_format(timezone.localtime(parcel.created_at), "SHORT_DATE_FORMAT"),
                         parcel.get_status_display(),
-                        f"{parcel.refund_amount} € ({parcel.get_refund_method_display()})"
+                        f"{price(parcel.refund_amount)} ({parcel.get_refund_method_display()})"
                         if parcel.refund_amount
                         else _("not refunded yet"),
                     )
@@ -549,7 +549,8 @@ class ReturnAdminForm(forms.ModelForm):
             ceiling = refund_ceiling(self.instance)
             if cleaned["amount"] > ceiling:
                 self.add_error(
-                    "amount", _("At most %(ceiling)s € for this return.") % {"ceiling": ceiling}
+                    "amount",
+                    _("At most %(ceiling)s for this return.") % {"ceiling": price(ceiling)},
                 )
             if cleaned["on"] > timezone.localdate():
                 self.add_error("on", _("The refund date cannot be in the future."))

@@ -22,6 +22,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils.translation import gettext as _
 
+from common.templatetags.typography import price
 from shop.models import Order, Payment, Refund
 
 logger = logging.getLogger("shop.payments")
@@ -259,8 +260,8 @@ def refund_card(*, payment: Payment, amount: Decimal, reason: str, key: str, par
         raise PaymentRefused(_("Only a card payment that went through can be refunded."))
     if not Decimal(0) < amount <= refundable(payment):
         raise PaymentRefused(
-            _("A card refund must be more than 0 and at most %(left)s €.")
-            % {"left": refundable(payment)}
+            _("A card refund must be more than 0 and at most %(left)s.")
+            % {"left": price(refundable(payment))}
         )
     try:
         refund = provider().v1.refunds.create(

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from catalog.models import Variant, stock_flags_refresh
 from common.mail import enqueue_on_commit
+from common.templatetags.typography import price
 from shop import payments
 from shop.models import Order, Refund, Return, ReturnLine
 
@@ -122,7 +123,8 @@ def return_refund(*, parcel: Return, amount: Decimal, method: str, on: datetime.
     ceiling = refund_ceiling(parcel)
     if not Decimal(0) < amount <= ceiling:
         raise ReturnRefused(
-            _("The refund must be more than 0 and at most %(ceiling)s €.") % {"ceiling": ceiling}
+            _("The refund must be more than 0 and at most %(ceiling)s.")
+            % {"ceiling": price(ceiling)}
         )
     if on > timezone.localdate():
         raise ReturnRefused(_("The refund date cannot be in the future."))

@@ -144,7 +144,7 @@ def return_email_send(*, return_id: int, step: str, attempt: int = 1) -> str:
 STATUS_EMAILS = {
     # status: (subject, template); "shipped" has its own e-mail, with the invoice.
     Order.Status.PAID: (
-        _("We received the payment of order %(number)s"),
+        _("We have received your payment for order %(number)s"),
         "shop/emails/status_paid",
     ),
     Order.Status.READY: (
@@ -221,7 +221,7 @@ def order_status_email_send(*, order_id: int, status: str, attempt: int = 1) -> 
 TRANSFER_EMAILS = {
     # kind: (subject, template)
     "reminder": (
-        _("Order %(number)s still awaits your bank transfer"),
+        _("Order %(number)s is still awaiting your bank transfer"),
         "shop/emails/transfer_reminder",
     ),
     "cancelled": (

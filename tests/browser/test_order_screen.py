@@ -48,7 +48,7 @@ def test_staff_take_a_transfer_order_from_paid_to_collected_in_one_click_a_step(
         mail.outbox.clear()
 
     assert sent == [
-        [f"We received the payment of order {order.number}"],
+        [f"We have received your payment for order {order.number}"],
         [f"Your order {order.number} is ready for collection"],
         [f"Thank you for collecting your order {order.number}"],
     ]

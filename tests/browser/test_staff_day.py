@@ -67,7 +67,7 @@ def test_store_staff_take_their_order_from_paid_to_collected_one_click_and_one_e
 
     assert received == [1, 2, 3]  # one e-mail a step, sent as the step is taken
     assert [(message["To"], message["Subject"]) for message in sink.inbox.messages] == [
-        ("anne@example.org", f"We received the payment of order {order.number}"),
+        ("anne@example.org", f"We have received your payment for order {order.number}"),
         ("anne@example.org", f"Your order {order.number} is ready for collection"),
         ("anne@example.org", f"Thank you for collecting your order {order.number}"),
     ]

@@ -83,7 +83,7 @@ def test_a_collected_transfer_order_moves_in_one_click_per_step(
     order.refresh_from_db()
     assert order.status == Order.Status.COLLECTED
     assert sent == [
-        [f"We received the payment of order {order.number}"],
+        [f"We have received your payment for order {order.number}"],
         [f"Your order {order.number} is ready for collection"],
         [f"Thank you for collecting your order {order.number}"],
     ]

@@ -69,7 +69,7 @@ def test_a_transfer_unpaid_for_five_days_is_reminded_once(transfer, on_commit, t
     (message,) = mail.outbox
     mail.outbox.clear()
     assert message.to == ["anne@example.org"]
-    assert message.subject == f"Order {transfer.number} still awaits your bank transfer"
+    assert message.subject == f"Order {transfer.number} is still awaiting your bank transfer"
     assert "€79.90 to IBAN FR76 3000 6000 0112 3456 7890 189" in message.body
     assert f"with the reference {transfer.number}." in message.body
     with translation.override("en"):
@@ -123,7 +123,7 @@ def test_a_reminder_sent_late_still_leaves_the_shopper_the_days_it_promises(
     # The sweep did not run for a week: the reminder goes first, the cancellation later.
     counts, subjects = sweep(on_commit, task_worker, days_after(transfer, 12))
     assert counts == (1, 0)
-    assert subjects == [f"Order {transfer.number} still awaits your bank transfer"]
+    assert subjects == [f"Order {transfer.number} is still awaiting your bank transfer"]
 
     assert sweep(on_commit, task_worker, days_after(transfer, 16, hours=23))[0] == (0, 0)
     assert sweep(on_commit, task_worker, days_after(transfer, 17))[0] == (0, 1)
@@ -153,7 +153,7 @@ def test_a_reminder_is_not_sent_if_the_transfer_arrives_before_the_worker_runs(
     task_worker.run()
 
     assert [message.subject for message in mail.outbox] == [
-        f"We received the payment of order {transfer.number}"
+        f"We have received your payment for order {transfer.number}"
     ]
 
 
@@ -243,7 +243,7 @@ def test_sweeps_run_at_once_remind_and_cancel_once(require_postgres, settings):
 
     assert sorted(reminders) == [(0, 0), (0, 0), (1, 0)]
     assert sorted(cancellations) == [(0, 0), (0, 0), (0, 1)]
-    assert reminded == [f"Order {order.number} still awaits your bank transfer"]
+    assert reminded == [f"Order {order.number} is still awaiting your bank transfer"]
     assert [message.subject for message in mail.outbox] == [
         f"Order {order.number} is cancelled: no bank transfer arrived"
     ]
