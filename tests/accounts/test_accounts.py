@@ -366,7 +366,7 @@ def test_mon_compte_runs_a_fixed_number_of_queries(
         order_advance(order=order_advance(order=place(), to_status="paid"), to_status="shipped")
         repair_for(photos=0)
         StockAlert.objects.create(variant=make_variant(stock=0), email=PAUL.email)
-    assert count() == one <= 12
+    assert count() == one <= 8
 
 
 @pytest.mark.parametrize(
