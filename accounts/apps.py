@@ -5,6 +5,8 @@ from django.utils.translation import gettext_lazy as _
 
 
 class AccountsConfig(AppConfig):
+    # The one Django picks for "accounts": this module also holds allauth's apps' configs.
+    default = True
     name = "accounts"
     verbose_name = _("Shopper accounts")
     default_auto_field = "django.db.models.BigAutoField"
