@@ -8,8 +8,9 @@ from django.tasks import task
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from common.mail import render_email, send_or_retry
+from common.mail import send_or_retry
 from shop.models import Order, PaymentEvent, Refund
+from shop.tasks import shopper_email
 
 # Seconds before asking the provider again when it could not be reached.
 PROVIDER_RETRY_DELAYS = [60, 300, 900, 3600]
@@ -93,13 +94,6 @@ def payment_email_send(*, order_id: int, kind: str, attempt: int = 1) -> str:
         "refunded": sum(refund.amount for refund in Refund.objects.filter(payment__order=order)),
         "site_url": settings.SITE_URL,
     }
-    message = render_email(
-        subject=subject,
-        subject_values={"number": order.number},
-        template=template,
-        context=context,
-        to=[order.email],
-        language=order.language,
-    )
+    message = shopper_email(order, subject=subject, template=template, context=context)
     send_or_retry(message, task=payment_email_send, attempt=attempt, order_id=order_id, kind=kind)
     return kind

@@ -14,6 +14,19 @@ from shop.invoices import invoice_filename, invoice_issue, invoice_pdf
 from shop.models import Order
 
 
+def shopper_email(order: Order, *, subject, template: str, context: dict):
+    """An e-mail about `order` to its shopper, in their language, its subject filled with
+    the order's number."""
+    return render_email(
+        subject=subject,
+        subject_values={"number": order.number},
+        template=template,
+        context={"order": order, "site_url": settings.SITE_URL, **context},
+        to=[order.email],
+        language=order.language,
+    )
+
+
 @task
 def order_emails_send(*, order_id: int, attempt: int = 1) -> str:
     """E-mail the shopper their order and, for click and collect, the store.
@@ -32,14 +45,12 @@ def order_emails_send(*, order_id: int, attempt: int = 1) -> str:
     sent = []
     if order.confirmation_sent_at is None:
         documents = contract_documents(order)
-        message = render_email(
+        message = shopper_email(
+            order,
             subject=_("Your Millet order %(number)s"),
-            subject_values={"number": order.number},
             template="shop/emails/confirmation",
             # The withdrawal form always goes; the terms of sale, if their page exists.
             context={**context, "terms_attached": len(documents) == 2},
-            to=[order.email],
-            language=order.language,
         )
         for filename, pdf in documents:
             message.attach(filename, pdf, "application/pdf")
@@ -75,13 +86,11 @@ def order_shipped_email_send(*, order_id: int, attempt: int = 1) -> str:
         return "details erased: nothing sent"
     with transaction.atomic():
         invoice = invoice_issue(order)
-    message = render_email(
+    message = shopper_email(
+        order,
         subject=_("Your Millet order %(number)s is on its way"),
-        subject_values={"number": order.number},
         template="shop/emails/shipped",
-        context={"order": order, "invoice": invoice, "site_url": settings.SITE_URL},
-        to=[order.email],
-        language=order.language,
+        context={"invoice": invoice},
     )
     message.attach(invoice_filename(invoice), invoice_pdf(invoice), "application/pdf")
     send_or_retry(message, task=order_shipped_email_send, attempt=attempt, order_id=order_id)
@@ -128,14 +137,7 @@ def return_email_send(*, return_id: int, step: str, attempt: int = 1) -> str:
         "lines": list(parcel.lines.select_related("order_line")),
         "site_url": settings.SITE_URL,
     }
-    message = render_email(
-        subject=subject,
-        subject_values={"number": order.number},
-        template=template,
-        context=context,
-        to=[order.email],
-        language=order.language,
-    )
+    message = shopper_email(order, subject=subject, template=template, context=context)
     send_or_retry(message, task=return_email_send, attempt=attempt, return_id=return_id, step=step)
     Return.objects.filter(pk=parcel.pk).update(**{marker: timezone.now()})
     return step
@@ -202,14 +204,7 @@ def order_status_email_send(*, order_id: int, status: str, attempt: int = 1) -> 
         # Paid at the latest when collected: the invoice is issued by then.
         with transaction.atomic():
             invoice = context["invoice"] = invoice_issue(order)
-    message = render_email(
-        subject=subject,
-        subject_values={"number": order.number},
-        template=template,
-        context=context,
-        to=[order.email],
-        language=order.language,
-    )
+    message = shopper_email(order, subject=subject, template=template, context=context)
     if invoice is not None:
         message.attach(invoice_filename(invoice), invoice_pdf(invoice), "application/pdf")
     send_or_retry(
@@ -251,14 +246,7 @@ def transfer_email_send(*, order_id: int, kind: str, cancel_on: str = "", attemp
         "cancel_on": datetime.date.fromisoformat(cancel_on) if cancel_on else None,
         "site_url": settings.SITE_URL,
     }
-    message = render_email(
-        subject=subject,
-        subject_values={"number": order.number},
-        template=template,
-        context=context,
-        to=[order.email],
-        language=order.language,
-    )
+    message = shopper_email(order, subject=subject, template=template, context=context)
     send_or_retry(
         message,
         task=transfer_email_send,
